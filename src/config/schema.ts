@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema: types and checks in one place. Defaults are the seed's
+ * (topic names, 2 transactions/s); config/load.ts fills it from a file, the seed's
+ * environment names and the command line, in that order of precedence.
+ */
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+const topic = (fallback: string) =>
+  z.string().regex(TOPIC_NAME, 'must be 1-249 characters of letters, digits, ".", "_" or "-"').default(fallback);
+
+const brokerAddress = z
+  .string()
+  .regex(/^[^\s:,]+:\d{1,5}$/, 'must be HOST:PORT')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'port must be from 1 to 65535');
+
+const port = z.number().int('must be a whole number').min(0).max(65535);
+
+export const TopicsSchema = z.object({
+  transactions: topic('queuing.transactions'),
+  legit: topic('queuing.legit'),
+  fraud: topic('queuing.fraud'),
+  deadLetter: topic('queuing.dead-letter'),
+  rules: topic('queuing.rules'),
+  labels: topic('queuing.labels'),
+  feedback: topic('queuing.feedback'),
+}).superRefine((topics, context) => {
+  // Two roles on one topic would mix decisions with inputs: refuse it at start.
+  const seen = new Map<string, string>();
+  for (const [role, name] of Object.entries(topics)) {
+    const other = seen.get(name);
+    if (other) context.addIssue({ code: 'custom', path: [role], message: `must differ from the ${other} topic ("${name}")` });
+    else seen.set(name, role);
+  }
+});
+
+export const KafkaSchema = z.object({
+  /** Set means Kafka; absent means the embedded log. */
+  brokers: z.array(brokerAddress).min(1).optional(),
+  clientId: z.string().min(1).default('fraud-detector'),
+  sasl: z
+    .object({
+      mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .optional(),
+  tls: z.boolean().default(false),
+  /** PEM file of the certificate authority to trust, for brokers with a private CA. */
+  tlsCaFile: z.string().min(1).optional(),
+  connectTimeoutMs: z.number().int().min(100).default(10_000),
+});
+
+export const ConfigSchema = z
+  .object({
+    topics: TopicsSchema.prefault({}),
+    /** Partitions of topics we create; keys (source accounts) spread over them. */
+    partitions: z.number().int('must be a whole number').min(1).max(1000).default(6),
+    kafka: KafkaSchema.prefault({}),
+    dataDir: z.string().min(1).default('./data'),
+    rate: z.number().min(0, 'must be 0 (as fast as possible) or more').max(1_000_000).default(2),
+    maxRecordBytes: z.number().int().min(256).max(10_485_760).default(65_536),
+    dashboard: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(5000),
+        /** Required when the dashboard listens beyond loopback. */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        recentDecisions: z.number().int().min(1).max(10_000).default(200),
+      })
+      .prefault({}),
+    detector: z
+      .object({
+        groupId: z.string().min(1).default('fraud-detector'),
+        batchSize: z.number().int().min(1).max(100_000).default(500),
+        exactlyOnce: z.boolean().default(true),
+      })
+      .prefault({}),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,44 @@
+/**
+ * Where each setting can come from: the seed's environment names first, then ours,
+ * and the command-line flag that overrides them. One table, so the README's settings
+ * table, the loader and `--help` cannot drift apart.
+ */
+export type SettingKind = 'string' | 'number' | 'boolean' | 'list';
+
+export interface SettingSource {
+  /** Path in the configuration object, e.g. ['topics', 'legit']. */
+  path: string[];
+  env: string;
+  /** Commander's camelCase option name, when a flag sets it. */
+  flag?: string;
+  kind: SettingKind;
+  description: string;
+}
+
+export const SETTINGS: SettingSource[] = [
+  { path: ['kafka', 'brokers'], env: 'KAFKA_BROKER_URL', flag: 'brokers', kind: 'list', description: 'Kafka bootstrap brokers, HOST:PORT[,...]; unset means the embedded log' },
+  { path: ['topics', 'transactions'], env: 'TRANSACTIONS_TOPIC', flag: 'transactionsTopic', kind: 'string', description: 'topic of incoming transactions' },
+  { path: ['topics', 'legit'], env: 'LEGIT_TOPIC', flag: 'legitTopic', kind: 'string', description: 'topic of legit decisions' },
+  { path: ['topics', 'fraud'], env: 'FRAUD_TOPIC', flag: 'fraudTopic', kind: 'string', description: 'topic of review and fraud decisions' },
+  { path: ['topics', 'deadLetter'], env: 'DEAD_LETTER_TOPIC', flag: 'deadLetterTopic', kind: 'string', description: 'topic of records that could not be decided' },
+  { path: ['topics', 'rules'], env: 'RULES_TOPIC', kind: 'string', description: 'compacted topic of rulesets' },
+  { path: ['topics', 'labels'], env: 'LABELS_TOPIC', kind: 'string', description: 'ground truth of generated scenarios' },
+  { path: ['topics', 'feedback'], env: 'FEEDBACK_TOPIC', kind: 'string', description: "analysts' verdicts on alerts" },
+  { path: ['rate'], env: 'TRANSACTIONS_PER_SECOND', flag: 'rate', kind: 'number', description: 'generated transactions per second; 0 = as fast as possible' },
+  { path: ['dataDir'], env: 'FRAUD_DATA_DIR', flag: 'dataDir', kind: 'string', description: "the embedded log's folder" },
+  { path: ['partitions'], env: 'FRAUD_PARTITIONS', flag: 'partitions', kind: 'number', description: 'partitions of the topics we create' },
+  { path: ['maxRecordBytes'], env: 'FRAUD_MAX_RECORD_BYTES', kind: 'number', description: 'larger transaction records go to the dead letter' },
+  { path: ['dashboard', 'host'], env: 'DASHBOARD_HOST', flag: 'host', kind: 'string', description: 'dashboard address to listen on' },
+  { path: ['dashboard', 'port'], env: 'DASHBOARD_PORT', flag: 'port', kind: 'number', description: 'dashboard port' },
+  { path: ['dashboard', 'token'], env: 'DASHBOARD_TOKEN', flag: 'token', kind: 'string', description: 'access token, required off loopback' },
+  { path: ['detector', 'groupId'], env: 'DETECTOR_GROUP_ID', flag: 'group', kind: 'string', description: "the detectors' consumer group" },
+  { path: ['detector', 'batchSize'], env: 'DETECTOR_BATCH_SIZE', flag: 'batchSize', kind: 'number', description: 'records decided per batch at most' },
+  { path: ['detector', 'exactlyOnce'], env: 'DETECTOR_EXACTLY_ONCE', kind: 'boolean', description: 'Kafka transactions (true) or at-least-once (false)' },
+  { path: ['kafka', 'clientId'], env: 'KAFKA_CLIENT_ID', kind: 'string', description: 'client id sent to Kafka' },
+  { path: ['kafka', 'sasl', 'mechanism'], env: 'KAFKA_SASL_MECHANISM', kind: 'string', description: 'PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512' },
+  { path: ['kafka', 'sasl', 'username'], env: 'KAFKA_SASL_USERNAME', kind: 'string', description: 'SASL user' },
+  { path: ['kafka', 'sasl', 'password'], env: 'KAFKA_SASL_PASSWORD', kind: 'string', description: 'SASL password' },
+  { path: ['kafka', 'tls'], env: 'KAFKA_TLS', kind: 'boolean', description: 'connect to Kafka over TLS' },
+  { path: ['kafka', 'tlsCaFile'], env: 'KAFKA_TLS_CA_FILE', kind: 'string', description: 'PEM file of the CA that signed the brokers' },
+  { path: ['logLevel'], env: 'LOG_LEVEL', flag: 'logLevel', kind: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
+];

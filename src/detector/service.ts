@@ -1,0 +1,106 @@
+import { isFraudError } from '../errors.ts';
+import type { Log, LogConsumer } from '../log/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { BatchProcessor, type OutputTopics, type ProcessedRecord } from './processor.ts';
+import type { Ruleset } from './rules/ruleset.ts';
+
+export interface DetectorOptions {
+  log: Log;
+  inputTopic: string;
+  outputs: OutputTopics;
+  groupId: string;
+  batchSize: number;
+  exactlyOnce: boolean;
+  maxRecordBytes: number;
+  ruleset: () => Ruleset;
+  logger: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+  /** Sees every committed batch (the in-process dashboard and progress lines use it). */
+  onCommitted?: (processed: ProcessedRecord[]) => void;
+}
+
+export interface DetectorTotals {
+  batches: number;
+  decided: number;
+  deadLetters: number;
+  fencedBatches: number;
+}
+
+/**
+ * The detector's loop: poll a batch, decide it, then append the decisions and commit
+ * the input positions in one atomic step. Stopping (the signal) lets the batch in
+ * flight commit first, so SIGINT/SIGTERM never loses or doubles a decision.
+ */
+export async function runDetector(options: DetectorOptions, signal: AbortSignal): Promise<DetectorTotals> {
+  const consumer = await options.log.createConsumer({
+    topics: [options.inputTopic],
+    groupId: options.groupId,
+    startFrom: 'earliest',
+    exactlyOnce: options.exactlyOnce,
+  });
+  consumer.onAssignmentChange(({ assigned, revoked }) => {
+    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label) }, 'partitions assigned');
+  });
+  const processor = new BatchProcessor({
+    topics: options.outputs,
+    maxRecordBytes: options.maxRecordBytes,
+    ruleset: options.ruleset,
+    now: options.now ?? Date.now,
+  });
+  const totals: DetectorTotals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
+  try {
+    while (!signal.aborted) await runOnce(consumer, processor, options, totals, signal);
+  } finally {
+    await consumer.close();
+  }
+  return totals;
+}
+
+async function runOnce(
+  consumer: LogConsumer,
+  processor: BatchProcessor,
+  options: DetectorOptions,
+  totals: DetectorTotals,
+  signal: AbortSignal,
+): Promise<void> {
+  const records = await consumer.poll({ maxRecords: options.batchSize, maxWaitMs: 500, signal });
+  if (records.length === 0) return;
+  const stopTimer = options.metrics?.batchSeconds.startTimer();
+  const batch = processor.process(records);
+  try {
+    await consumer.commitBatch(batch.outputs, batch.positions);
+  } catch (error) {
+    if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
+    // Another detector owns these partitions now and will decide the records itself.
+    totals.fencedBatches++;
+    options.metrics?.batches.inc({ result: 'fenced' });
+    options.logger.warn({ records: records.length }, 'batch dropped: its partitions moved to another detector');
+    return;
+  }
+  stopTimer?.();
+  totals.batches++;
+  options.metrics?.batches.inc({ result: 'committed' });
+  count(batch.processed, totals, options.metrics);
+  options.onCommitted?.(batch.processed);
+}
+
+function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Metrics | undefined): void {
+  for (const item of processed) {
+    if (item.kind === 'dead-letter') {
+      totals.deadLetters++;
+      metrics?.deadLetters.inc({ error: item.deadLetter.error });
+      continue;
+    }
+    totals.decided++;
+    metrics?.decisions.inc({ verdict: item.transaction.decision.verdict });
+    for (const outcome of item.outcomes) {
+      metrics?.ruleOutcomes.inc({ rule: outcome.rule, outcome: outcome.outcome, mode: outcome.shadow ? 'shadow' : 'live' });
+    }
+  }
+}
+
+function label(tp: { topic: string; partition: number }): string {
+  return `${tp.topic}[${tp.partition}]`;
+}

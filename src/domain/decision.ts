@@ -1,0 +1,40 @@
+import type { Transaction } from './transaction.ts';
+
+export const VERDICTS = ['legit', 'review', 'fraud'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface Reason {
+  rule: string;
+  detail: string;
+}
+
+/** The `decision` field the detector adds to a transaction (see CONTRACT.md). */
+export interface Decision {
+  verdict: Verdict;
+  /** 0 to 100. */
+  score: number;
+  reasons: Reason[];
+  /** Version of the ruleset that decided. */
+  rules: string;
+  decidedAt: string;
+}
+
+export type DecidedTransaction = Transaction & { id: string; decision: Decision };
+
+/**
+ * The input object unchanged plus `decision`, and an `id` derived from where the record
+ * was read when the producer gave none, so every decision can be referred to.
+ */
+export function withDecision(transaction: Transaction, decision: Decision, fallbackId: string): DecidedTransaction {
+  const id = typeof transaction.id === 'string' && transaction.id.length > 0 ? transaction.id : fallbackId;
+  return { ...transaction, id, decision };
+}
+
+/** The id a transaction without one gets: unique and stable, because a record's place in the log is. */
+export function derivedId(topic: string, partition: number, offset: number): string {
+  return `${topic}-${partition}-${offset}`;
+}
+
+export function isFlagged(verdict: Verdict): boolean {
+  return verdict !== 'legit';
+}

@@ -1,0 +1,99 @@
+import { isUtf8 } from 'node:buffer';
+import type { core } from 'zod';
+import type { DeadLetterCode } from './dead-letter.ts';
+import { TransactionSchema, type Transaction } from './transaction.ts';
+
+export type ParseResult =
+  | { ok: true; transaction: Transaction }
+  | { ok: false; error: DeadLetterCode; reason: string };
+
+export interface ParseLimits {
+  maxRecordBytes: number;
+}
+
+/** Turns a record's bytes into a transaction, or into the dead-letter code and reason saying why not. */
+export function parseTransaction(value: Buffer | null, limits: ParseLimits): ParseResult {
+  if (value === null || value.length === 0) return fail('EMPTY', 'the record has no value');
+  if (value.length > limits.maxRecordBytes) {
+    return fail('TOO_LARGE', `the record is ${value.length} bytes, over the limit of ${limits.maxRecordBytes}`);
+  }
+  if (!isUtf8(value)) return fail('NOT_UTF8', 'the record is not valid UTF-8 text');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    // Deep nesting surfaces as a RangeError from the parser: still just bad input.
+    return fail('NOT_JSON', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return fail('NOT_OBJECT', `expected a JSON object, got ${describeJsonType(parsed)}`);
+  }
+  const result = TransactionSchema.safeParse(parsed);
+  if (result.success) return { ok: true, transaction: parsed as Transaction };
+  return explain(result.error.issues, parsed as Record<string, unknown>);
+}
+
+function explain(issues: core.$ZodIssue[], input: Record<string, unknown>): ParseResult {
+  // Report the most telling problem first: a missing field before a malformed one.
+  const sorted = [...issues].sort((a, b) => rank(a, input) - rank(b, input));
+  const first = sorted[0];
+  if (!first) return fail('WRONG_TYPE', 'the transaction is invalid');
+  const reason = sorted.map((issue) => describeIssue(issue, input)).join('; ');
+  return fail(codeFor(first, input), reason);
+}
+
+function codeFor(issue: core.$ZodIssue, input: Record<string, unknown>): DeadLetterCode {
+  const field = String(issue.path[0] ?? '');
+  if (input[field] === undefined) return 'MISSING_FIELD';
+  if (field === 'amount') return 'INVALID_AMOUNT';
+  if (field === 'currency') return 'INVALID_CURRENCY';
+  if (field === 'timestamp') return 'INVALID_TIMESTAMP';
+  return 'WRONG_TYPE';
+}
+
+function rank(issue: core.$ZodIssue, input: Record<string, unknown>): number {
+  return input[String(issue.path[0] ?? '')] === undefined ? 0 : 1;
+}
+
+function describeIssue(issue: core.$ZodIssue, input: Record<string, unknown>): string {
+  const field = String(issue.path[0] ?? '');
+  const value = input[field];
+  if (value === undefined) return `${field} is missing`;
+  return `${field} ${expectation(field)}, got ${preview(value)}`;
+}
+
+function expectation(field: string): string {
+  switch (field) {
+    case 'amount':
+      return 'must be a positive finite number';
+    case 'currency':
+      return 'must be an ISO 4217 code of three capital letters';
+    case 'timestamp':
+      return 'must be an ISO-8601 string or epoch milliseconds';
+    case 'lat':
+      return 'must be a number from -90 to 90';
+    case 'lon':
+      return 'must be a number from -180 to 180';
+    case 'country':
+      return 'must be a two-letter country code';
+    case 'mcc':
+      return 'must be a four-digit merchant category code';
+    default:
+      return 'must be a non-empty string of at most 256 characters';
+  }
+}
+
+function preview(value: unknown): string {
+  const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function fail(error: DeadLetterCode, reason: string): ParseResult {
+  return { ok: false, error, reason };
+}

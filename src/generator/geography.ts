@@ -1,0 +1,33 @@
+/** Countries the generator places customers and merchants in, with a city each and its currency. */
+export interface Place {
+  country: string;
+  city: string;
+  lat: number;
+  lon: number;
+  currency: string;
+  /** Share of customers living there. */
+  weight: number;
+}
+
+export const PLACES: readonly Place[] = [
+  { country: 'FR', city: 'Paris', lat: 48.857, lon: 2.352, currency: 'EUR', weight: 18 },
+  { country: 'DE', city: 'Berlin', lat: 52.52, lon: 13.405, currency: 'EUR', weight: 18 },
+  { country: 'ES', city: 'Madrid', lat: 40.417, lon: -3.704, currency: 'EUR', weight: 10 },
+  { country: 'IT', city: 'Milan', lat: 45.464, lon: 9.19, currency: 'EUR', weight: 10 },
+  { country: 'NL', city: 'Amsterdam', lat: 52.368, lon: 4.904, currency: 'EUR', weight: 8 },
+  { country: 'BE', city: 'Brussels', lat: 50.85, lon: 4.352, currency: 'EUR', weight: 5 },
+  { country: 'GB', city: 'London', lat: 51.507, lon: -0.128, currency: 'GBP', weight: 12 },
+  { country: 'CH', city: 'Zurich', lat: 47.377, lon: 8.541, currency: 'CHF', weight: 4 },
+  { country: 'US', city: 'New York', lat: 40.713, lon: -74.006, currency: 'USD', weight: 10 },
+  { country: 'CA', city: 'Toronto', lat: 43.653, lon: -79.383, currency: 'CAD', weight: 3 },
+  { country: 'JP', city: 'Tokyo', lat: 35.676, lon: 139.65, currency: 'JPY', weight: 2 },
+];
+
+/** Great-circle distance in kilometres (haversine). */
+export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const radians = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * radians;
+  const dLon = (b.lon - a.lon) * radians;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * radians) * Math.cos(b.lat * radians) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics of one process. Built per registry (not on prom-client's global
+ * one) so tests and several pipelines in one process never share counters.
+ */
+export function createMetrics(registry = new Registry(), options: { processMetrics?: boolean } = {}) {
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'fraud_' });
+  return {
+    registry,
+    decisions: new Counter({
+      name: 'fraud_decisions_total',
+      help: 'Transactions decided, by verdict',
+      labelNames: ['verdict'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'fraud_dead_letters_total',
+      help: 'Records sent to the dead-letter topic, by error code',
+      labelNames: ['error'] as const,
+      registers: [registry],
+    }),
+    ruleOutcomes: new Counter({
+      name: 'fraud_rule_outcomes_total',
+      help: 'Rule hits and errors, by rule, outcome and mode',
+      labelNames: ['rule', 'outcome', 'mode'] as const,
+      registers: [registry],
+    }),
+    batches: new Counter({
+      name: 'fraud_detector_batches_total',
+      help: 'Batches committed, or refused because another detector took the partitions over',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'fraud_detector_batch_seconds',
+      help: 'Time to decide and commit one batch',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    produced: new Counter({
+      name: 'fraud_produced_total',
+      help: 'Transactions written to the transactions topic by this process',
+      registers: [registry],
+    }),
+    sseClients: new Gauge({ name: 'fraud_dashboard_clients', help: 'Open live-stream connections', registers: [registry] }),
+    sseDropped: new Counter({
+      name: 'fraud_dashboard_dropped_clients_total',
+      help: 'Live-stream connections closed because the browser could not keep up',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
