@@ -11,13 +11,13 @@ const topic = (fallback: string) =>
 
 const brokerAddress = z
   .string()
-  .regex(/^[^\s:,]+:\d{1,5}$/, 'must be HOST:PORT')
+  .regex(/^[^\s:,]+:\d{1,5}$/, { message: 'must be HOST:PORT', abort: true })
   .refine((value) => {
     const port = Number(value.slice(value.lastIndexOf(':') + 1));
     return port >= 1 && port <= 65535;
   }, 'port must be from 1 to 65535');
 
-const port = z.number().int('must be a whole number').min(0).max(65535);
+const port = z.number().int('must be a whole number').min(0, 'must be from 0 to 65535').max(65535, 'must be from 0 to 65535');
 
 export const TopicsSchema = z.object({
   transactions: topic('queuing.transactions'),
@@ -58,7 +58,7 @@ export const ConfigSchema = z
   .object({
     topics: TopicsSchema.prefault({}),
     /** Partitions of topics we create; keys (source accounts) spread over them. */
-    partitions: z.number().int('must be a whole number').min(1).max(1000).default(6),
+    partitions: z.number().int('must be a whole number').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(6),
     kafka: KafkaSchema.prefault({}),
     dataDir: z.string().min(1).default('./data'),
     rate: z.number().min(0, 'must be 0 (as fast as possible) or more').max(1_000_000).default(2),

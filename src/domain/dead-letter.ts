@@ -8,6 +8,7 @@ export const DeadLetterCodes = {
   NOT_UTF8: 'the record is not valid UTF-8 text',
   NOT_JSON: 'the record is not valid JSON',
   NOT_OBJECT: 'the record is JSON but not an object',
+  TOO_DEEP: 'the record nests objects or arrays too deeply',
   MISSING_FIELD: 'a required field is missing',
   WRONG_TYPE: 'a field has the wrong type or format',
   INVALID_AMOUNT: 'the amount is not a positive finite number',

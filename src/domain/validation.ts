@@ -9,7 +9,11 @@ export type ParseResult =
 
 export interface ParseLimits {
   maxRecordBytes: number;
+  /** Deepest nesting of objects and arrays accepted; deeper input is hostile, not a payment. */
+  maxDepth?: number;
 }
+
+const DEFAULT_MAX_DEPTH = 32;
 
 /** Turns a record's bytes into a transaction, or into the dead-letter code and reason saying why not. */
 export function parseTransaction(value: Buffer | null, limits: ParseLimits): ParseResult {
@@ -28,6 +32,8 @@ export function parseTransaction(value: Buffer | null, limits: ParseLimits): Par
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return fail('NOT_OBJECT', `expected a JSON object, got ${describeJsonType(parsed)}`);
   }
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (depthOf(parsed, maxDepth) > maxDepth) return fail('TOO_DEEP', `the record nests deeper than ${maxDepth} levels`);
   const result = TransactionSchema.safeParse(parsed);
   if (result.success) return { ok: true, transaction: parsed as Transaction };
   return explain(result.error.issues, parsed as Record<string, unknown>);
@@ -86,6 +92,21 @@ function expectation(field: string): string {
 function preview(value: unknown): string {
   const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** Nesting depth, walked without recursion and stopped as soon as it passes the limit. */
+function depthOf(root: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
 }
 
 function describeJsonType(value: unknown): string {

@@ -123,19 +123,25 @@ export class EmbeddedConsumer implements LogConsumer {
 
   /** Inside the commit's SQLite transaction: refuse to commit partitions someone else moved on. */
   #guardOwnership(groupId: string, positions: PartitionPosition[]): void {
-    for (const position of positions) {
+    const moved = positions.find((position) => {
       const known = this.#positions.get(slotOf(position));
       const topic = this.#store.requireTopic(position.topic);
-      const stored = this.#store.committedOffset(groupId, topic, position.partition);
-      if (known && stored === known.committed) continue;
-      this.#lastHeartbeat = 0; // look at the group again before the next fetch
-      if (known) Object.assign(known, { committed: stored, next: stored ?? known.next });
-      throw new FraudError(
-        'FRAUD_LOG_FENCED',
-        `partition ${position.topic}[${position.partition}] is no longer this consumer's to commit`,
-        { canRetry: true },
-      );
+      return !known || this.#store.committedOffset(groupId, topic, position.partition) !== known.committed;
+    });
+    if (!moved) return;
+    this.#lastHeartbeat = 0; // look at the group again before the next fetch
+    // The whole batch is dropped, so every partition in it goes back to its committed
+    // position: the records of the partitions still ours are read again, not skipped.
+    for (const position of positions) {
+      const known = this.#positions.get(slotOf(position));
+      if (!known) continue;
+      const stored = this.#store.committedOffset(groupId, this.#store.requireTopic(position.topic), position.partition);
+      known.committed = stored;
+      known.next = stored ?? this.#initialPosition(known.tp).next;
     }
+    throw new FraudError('FRAUD_LOG_FENCED', `partition ${moved.topic}[${moved.partition}] is no longer this consumer's to commit`, {
+      canRetry: true,
+    });
   }
 
   #fetch(maxRecords: number): LogRecord[] {

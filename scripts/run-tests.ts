@@ -1,0 +1,73 @@
+/**
+ * `npm test`: every test, one command. Starts the local Kafka broker (on its own port and
+ * folder, so a developer's broker on 9092 is left alone) when Java is there, runs the
+ * node:test files, and stops the broker it started. In CI (CI=true) a broker that cannot
+ * start fails the run: no Kafka test may skip there. Elsewhere the Kafka tests skip and
+ * say why.
+ *
+ * Usage: npm test [-- test/some/file.test.ts ...]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const TEST_KAFKA = { kafkaDir: join(root, '.kafka', 'test'), port: 19092, heap: '768m' } as const;
+const inCi = process.env.CI === 'true';
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+async function kafkaForTests(): Promise<{ env: NodeJS.ProcessEnv; stop?: () => Promise<void> }> {
+  if (process.env.FRAUD_TEST_KAFKA) return { env: {} };
+  if (process.env.FRAUD_TEST_NO_KAFKA === '1' && !inCi) {
+    return { env: { FRAUD_TEST_KAFKA_SKIP_REASON: 'FRAUD_TEST_NO_KAFKA=1 was set' } };
+  }
+  try {
+    const started = await startLocalKafka({ ...TEST_KAFKA, onProgress: (message) => console.error(`kafka: ${message}`) });
+    console.error(`kafka: ${started.startedNow ? 'started' : 'reusing'} Kafka ${started.version} at ${started.brokers} for the tests`);
+    const stop = started.startedNow ? async () => void (await stopLocalKafka(TEST_KAFKA)) : undefined;
+    return { env: { FRAUD_TEST_KAFKA: started.brokers }, stop };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.message}${'problems' in error ? ` (${String(error.problems)})` : ''}` : String(error);
+    if (inCi) throw error;
+    console.error(`kafka: not available, Kafka tests will be skipped: ${reason}`);
+    return { env: { FRAUD_TEST_KAFKA_SKIP_REASON: `the local broker could not start: ${reason}` } };
+  }
+}
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2);
+  const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
+  console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
+  const kafka = await kafkaForTests();
+  try {
+    return await runNodeTest(files, kafka.env);
+  } finally {
+    if (kafka.stop) {
+      await kafka.stop();
+      console.error('kafka: stopped the test broker');
+    }
+  }
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error);
+  return 1;
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchProcessor, INPUT_TIMESTAMP_HEADER } from '../../src/detector/processor.ts';
+import { loadRulesetFile } from '../../src/detector/rules/load.ts';
+import { aRecord, aTransaction } from '../helpers/builders.ts';
+
+const seedRules = loadRulesetFile(new URL('../../rules/seed.yaml', import.meta.url).pathname);
+const topics = { legit: 'out.legit', fraud: 'out.fraud', deadLetter: 'out.dlq' };
+const now = Date.parse('2026-06-01T08:00:00.000Z');
+const processor = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => seedRules, now: () => now });
+
+const valueOf = (output: { value: string | Buffer | null }): Record<string, unknown> =>
+  JSON.parse(String(output.value)) as Record<string, unknown>;
+
+test('every record yields exactly one output, routed by verdict, with the same key', () => {
+  const records = [
+    aRecord(aTransaction({ amount: 10 })),
+    aRecord(aTransaction({ amount: 950 })),
+    aRecord('not json'),
+    aRecord(aTransaction({ amount: 899.99 })),
+  ];
+  const { outputs } = processor.process(records);
+  assert.deepEqual(outputs.map((o) => o.topic), ['out.legit', 'out.fraud', 'out.dlq', 'out.legit']);
+  outputs.forEach((output, index) => assert.deepEqual(output.key, records[index]?.key));
+  for (const [index, output] of outputs.entries()) {
+    assert.equal(output.headers?.[INPUT_TIMESTAMP_HEADER], String(records[index]?.timestamp));
+  }
+});
+
+test('a decision is the input object unchanged plus the decision field', () => {
+  const input = aTransaction({ amount: 1200, currency: 'USD', loyalty: { tier: 'gold' }, channel: 'ecommerce' });
+  const [output] = processor.process([aRecord(input)]).outputs;
+  assert.ok(output);
+  const value = valueOf(output);
+  const { decision, ...rest } = value;
+  assert.deepEqual(rest, input);
+  assert.deepEqual(decision, {
+    verdict: 'fraud',
+    score: 100,
+    reasons: [{ rule: 'seed-large-amount', detail: 'amount 1200 USD is at least 900' }],
+    rules: 'seed-1',
+    decidedAt: '2026-06-01T08:00:00.000Z',
+  });
+});
+
+test('a transaction without an id gets one derived from its topic, partition and offset', () => {
+  const { id: _ignored, ...withoutId } = aTransaction();
+  const [output] = processor.process([aRecord(withoutId, { topic: 'queuing.transactions', partition: 3, offset: 77 })]).outputs;
+  assert.equal(valueOf(output as never).id, 'queuing.transactions-3-77');
+});
+
+test('an invalid record becomes a dead letter with code, reason and origin', () => {
+  const [output] = processor.process([aRecord({ source: 'A', target: 'B', amount: -1, currency: 'EUR' }, { partition: 1, offset: 9 })]).outputs;
+  assert.ok(output);
+  assert.equal(output.topic, 'out.dlq');
+  const letter = valueOf(output);
+  assert.equal(letter.error, 'INVALID_AMOUNT');
+  assert.equal(letter.partition, 1);
+  assert.equal(letter.offset, 9);
+  assert.match(String(letter.reason), /amount/);
+  assert.equal(typeof letter.payload, 'string');
+});
+
+test('positions to commit are one past the last offset of each partition', () => {
+  const { positions } = processor.process([
+    aRecord(aTransaction(), { partition: 0, offset: 5 }),
+    aRecord(aTransaction(), { partition: 1, offset: 2 }),
+    aRecord(aTransaction(), { partition: 0, offset: 6 }),
+  ]);
+  assert.deepEqual(
+    positions.sort((a, b) => a.partition - b.partition),
+    [
+      { topic: 'queuing.transactions', partition: 0, offset: 7 },
+      { topic: 'queuing.transactions', partition: 1, offset: 3 },
+    ],
+  );
+});
+
+test('a ruleset change applies from the next batch on', () => {
+  let rules = seedRules;
+  const switching = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => rules, now: () => now });
+  assert.equal(switching.process([aRecord(aTransaction({ amount: 950 }))]).outputs[0]?.topic, 'out.fraud');
+  rules = { ...seedRules, rules: [], version: 'empty' };
+  const [output] = switching.process([aRecord(aTransaction({ amount: 950 }))]).outputs;
+  assert.equal(output?.topic, 'out.legit');
+  assert.equal((valueOf(output as never).decision as { rules: string }).rules, 'empty');
+});
