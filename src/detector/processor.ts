@@ -1,10 +1,14 @@
 import { derivedId, withDecision, type Decision, type DecidedTransaction } from '../domain/decision.ts';
 import { toDeadLetter, type DeadLetter, type DeadLetterCode } from '../domain/dead-letter.ts';
-import type { Transaction } from '../domain/transaction.ts';
+import { eventTimeOf, type Transaction } from '../domain/transaction.ts';
 import { parseTransaction } from '../domain/validation.ts';
 import type { LogRecord, OutgoingRecord, PartitionPosition } from '../log/types.ts';
+import { observe } from './features/extract.ts';
+import { listFeatures } from './features/lists.ts';
+import type { Features } from './features/types.ts';
 import { evaluateRules, type RuleOutcome } from './rules/engine.ts';
 import type { Ruleset } from './rules/ruleset.ts';
+import type { DetectorState } from './state/store.ts';
 
 export interface OutputTopics {
   legit: string;
@@ -19,13 +23,17 @@ export interface ProcessorOptions {
   ruleset: () => Ruleset;
   /** Wall clock, for `decidedAt`; injected so tests can fix it. */
   now: () => number;
+  /** Per-partition windows and habits the features are computed from. */
+  state: DetectorState;
 }
 
 /** Header carrying the input record's log timestamp, so readers can measure end-to-end latency. */
 export const INPUT_TIMESTAMP_HEADER = 'fraud-input-timestamp';
+/** Header on flagged decisions: for each rule that fired, the values its expression read. */
+export const EVIDENCE_HEADER = 'fraud-evidence';
 
 export type ProcessedRecord =
-  | { kind: 'decision'; record: LogRecord; transaction: DecidedTransaction; outcomes: RuleOutcome[] }
+  | { kind: 'decision'; record: LogRecord; transaction: DecidedTransaction; outcomes: RuleOutcome[]; features: Features }
   | { kind: 'dead-letter'; record: LogRecord; deadLetter: DeadLetter };
 
 export interface BatchResult {
@@ -60,6 +68,23 @@ export class BatchProcessor {
     return { outputs, positions: nextPositions(records), processed };
   }
 
+  /**
+   * Replays records that were decided before (by this detector before a restart, or by
+   * another before a rebalance) into the state only: no rules, no outputs. This rebuilds
+   * the windows so the next decisions are the ones an uninterrupted detector would make.
+   */
+  warm(records: LogRecord[]): number {
+    const ruleset = this.#options.ruleset();
+    let warmed = 0;
+    for (const record of records) {
+      const parsed = parseTransaction(record.value, { maxRecordBytes: this.#options.maxRecordBytes });
+      if (!parsed.ok) continue;
+      this.#features(record, parsed.transaction, ruleset);
+      warmed++;
+    }
+    return warmed;
+  }
+
   #processOne(record: LogRecord, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
     const parsed = parseTransaction(record.value, { maxRecordBytes: this.#options.maxRecordBytes });
     if (!parsed.ok) return this.#deadLetter(record, parsed.error, parsed.reason);
@@ -72,7 +97,8 @@ export class BatchProcessor {
   }
 
   #decide(record: LogRecord, transaction: Transaction, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
-    const evaluation = evaluateRules(ruleset, { tx: transaction });
+    const features = this.#features(record, transaction, ruleset);
+    const evaluation = evaluateRules(ruleset, { tx: transaction, f: features });
     const decision: Decision = {
       verdict: evaluation.verdict,
       score: evaluation.score,
@@ -81,7 +107,19 @@ export class BatchProcessor {
       decidedAt,
     };
     const fallbackId = derivedId(record.topic, record.partition, record.offset);
-    return { kind: 'decision', record, transaction: withDecision(transaction, decision, fallbackId), outcomes: evaluation.outcomes };
+    return {
+      kind: 'decision',
+      record,
+      transaction: withDecision(transaction, decision, fallbackId),
+      outcomes: evaluation.outcomes,
+      features,
+    };
+  }
+
+  #features(record: LogRecord, transaction: Transaction, ruleset: Ruleset): Features {
+    const state = this.#options.state.for(record.topic, record.partition);
+    const eventTime = eventTimeOf(transaction, record.timestamp);
+    return { ...observe(state, transaction, eventTime, ruleset.features), lists: listFeatures(ruleset.lists, transaction) };
   }
 
   #deadLetter(record: LogRecord, error: DeadLetterCode, reason: string): ProcessedRecord {
@@ -90,13 +128,35 @@ export class BatchProcessor {
 
   #toOutput(result: ProcessedRecord): OutgoingRecord {
     const { topics } = this.#options;
-    const headers = { [INPUT_TIMESTAMP_HEADER]: String(result.record.timestamp) };
+    const headers: Record<string, string> = { [INPUT_TIMESTAMP_HEADER]: String(result.record.timestamp) };
     if (result.kind === 'dead-letter') {
       return { topic: topics.deadLetter, key: result.record.key, value: JSON.stringify(result.deadLetter), headers };
     }
-    const topic = result.transaction.decision.verdict === 'legit' ? topics.legit : topics.fraud;
+    const { verdict } = result.transaction.decision;
+    if (verdict !== 'legit') headers[EVIDENCE_HEADER] = JSON.stringify(evidenceOf(result, this.#options.ruleset()));
+    const topic = verdict === 'legit' ? topics.legit : topics.fraud;
     return { topic, key: result.record.key, value: JSON.stringify(result.transaction), headers };
   }
+}
+
+/** For each live rule that fired, the feature and field values its expression reads. */
+function evidenceOf(result: Extract<ProcessedRecord, { kind: 'decision' }>, ruleset: Ruleset): Record<string, Record<string, unknown>> {
+  const evidence: Record<string, Record<string, unknown>> = {};
+  const context = { tx: result.transaction, f: result.features } as unknown as Record<string, unknown>;
+  for (const reason of result.transaction.decision.reasons) {
+    const rule = ruleset.rules.find((candidate) => candidate.id === reason.rule);
+    if (!rule) continue;
+    const values: Record<string, unknown> = {};
+    for (const path of rule.reads) values[path] = valueAt(context, path);
+    evidence[rule.id] = values;
+  }
+  return evidence;
+}
+
+function valueAt(root: Record<string, unknown>, path: string): unknown {
+  let node: unknown = root;
+  for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  return node;
 }
 
 export function nextPositions(records: LogRecord[]): PartitionPosition[] {

@@ -1,9 +1,10 @@
 import { isFraudError } from '../errors.ts';
-import type { Log, LogConsumer } from '../log/types.ts';
+import type { Log, LogConsumer, TopicPartition } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { BatchProcessor, type OutputTopics, type ProcessedRecord } from './processor.ts';
 import type { Ruleset } from './rules/ruleset.ts';
+import { DetectorState } from './state/store.ts';
 
 export interface DetectorOptions {
   log: Log;
@@ -19,6 +20,12 @@ export interface DetectorOptions {
   now?: () => number;
   /** Sees every committed batch (the in-process dashboard and progress lines use it). */
   onCommitted?: (processed: ProcessedRecord[]) => void;
+  /**
+   * Records replayed per partition, before its committed position, to rebuild the windows
+   * when the partition is assigned (start, restart, rebalance). Enough to cover the
+   * longest window at the partition's rate gives the decisions of an uninterrupted run.
+   */
+  replayRecords?: number;
 }
 
 export interface DetectorTotals {
@@ -40,14 +47,19 @@ export async function runDetector(options: DetectorOptions, signal: AbortSignal)
     startFrom: 'earliest',
     exactlyOnce: options.exactlyOnce,
   });
-  consumer.onAssignmentChange(({ assigned, revoked }) => {
-    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label) }, 'partitions assigned');
-  });
+  const state = new DetectorState();
   const processor = new BatchProcessor({
     topics: options.outputs,
     maxRecordBytes: options.maxRecordBytes,
     ruleset: options.ruleset,
     now: options.now ?? Date.now,
+    state,
+  });
+  consumer.onAssignmentChange(async ({ assigned, revoked }) => {
+    state.drop(revoked);
+    let replayed = 0;
+    for (const tp of assigned) replayed += await rebuild(tp, consumer, processor, options);
+    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label), replayed }, 'partitions assigned');
   });
   const totals: DetectorTotals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
   try {
@@ -84,6 +96,23 @@ async function runOnce(
   options.metrics?.batches.inc({ result: 'committed' });
   count(batch.processed, totals, options.metrics);
   options.onCommitted?.(batch.processed);
+}
+
+/** Replays the records before the committed position of a newly assigned partition into the state. */
+async function rebuild(tp: TopicPartition, consumer: LogConsumer, processor: BatchProcessor, options: DetectorOptions): Promise<number> {
+  const [committed] = await consumer.committed([tp]);
+  if (!committed) return 0;
+  const bounds = (await options.log.partitionBounds(tp.topic)).find((candidate) => candidate.partition === tp.partition);
+  let from = Math.max(bounds?.start ?? 0, committed.offset - (options.replayRecords ?? 100_000));
+  let replayed = 0;
+  while (from < committed.offset) {
+    const batch = await options.log.read({ ...tp, from, maxRecords: Math.min(5000, committed.offset - from) });
+    const before = batch.filter((record) => record.offset < committed.offset);
+    if (before.length === 0) break;
+    replayed += processor.warm(before);
+    from = (before[before.length - 1]?.offset ?? from) + 1;
+  }
+  return replayed;
 }
 
 function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Metrics | undefined): void {

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BatchProcessor, INPUT_TIMESTAMP_HEADER } from '../../src/detector/processor.ts';
 import { loadRulesetFile } from '../../src/detector/rules/load.ts';
+import { DetectorState } from '../../src/detector/state/store.ts';
 import { aRecord, aTransaction } from '../helpers/builders.ts';
 
 const seedRules = loadRulesetFile(new URL('../../rules/seed.yaml', import.meta.url).pathname);
 const topics = { legit: 'out.legit', fraud: 'out.fraud', deadLetter: 'out.dlq' };
 const now = Date.parse('2026-06-01T08:00:00.000Z');
-const processor = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => seedRules, now: () => now });
+const processor = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => seedRules, now: () => now, state: new DetectorState() });
 
 const valueOf = (output: { value: string | Buffer | null }): Record<string, unknown> =>
   JSON.parse(String(output.value)) as Record<string, unknown>;
@@ -78,7 +79,7 @@ test('positions to commit are one past the last offset of each partition', () =>
 
 test('a ruleset change applies from the next batch on', () => {
   let rules = seedRules;
-  const switching = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => rules, now: () => now });
+  const switching = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => rules, now: () => now, state: new DetectorState() });
   assert.equal(switching.process([aRecord(aTransaction({ amount: 950 }))]).outputs[0]?.topic, 'out.fraud');
   rules = { ...seedRules, rules: [], version: 'empty' };
   const [output] = switching.process([aRecord(aTransaction({ amount: 950 }))]).outputs;

@@ -1,0 +1,174 @@
+import type { Transaction } from '../../domain/transaction.ts';
+import { distanceKm } from '../../generator/geography.ts';
+import { hashString } from '../state/hash.ts';
+import { Flag, type AccountState, type KeyState } from '../state/key-states.ts';
+import type { PartitionState } from '../state/partition-state.ts';
+import { aggregateWindows, countWhere, round2, WINDOWS } from '../state/windows.ts';
+import type { FeatureSettings } from './settings.ts';
+import { localHour } from './timezones.ts';
+import type { CardFeatures, Features, GeoFeatures, PayeeFeatures, SourceFeatures } from './types.ts';
+import {
+  ALL_WINDOWS,
+  allWindows,
+  HOUR_AND_DAY,
+  hourAndDay,
+  TEN_MINUTES_AND_HOUR,
+  tenMinutesAndHour,
+  type HourAndDay,
+  type SourceHistory,
+} from './window-shapes.ts';
+
+/** Channels whose coordinates are where the payer stands, so travel speed means something. */
+const IN_PERSON = new Set(['card-present', 'pos', 'atm', 'in-store']);
+const NEVER = -1;
+const EMPTY_HOUR_AND_DAY = Object.freeze(hourAndDay([]));
+const EMPTY_CARD = Object.freeze(tenMinutesAndHour([]));
+
+/** Hashes of the transaction's identifiers, computed once per transaction. */
+interface Ids {
+  target: number;
+  source: number;
+  device: number | undefined;
+  country: number | undefined;
+  ip: number | undefined;
+  category: number | undefined;
+  card: number;
+}
+
+/**
+ * Computes a transaction's features from its partition's state, then records it there.
+ * History features (new payee, amount habits, travel) look at the past only; window
+ * counts include the transaction itself ("6 payments in 1 min" counts this one).
+ */
+export function observe(state: PartitionState, tx: Transaction, eventTime: number, settings: FeatureSettings): Omit<Features, 'lists'> {
+  state.advance(eventTime);
+  const ids = idsOf(tx);
+  const account = state.accounts.touch(tx.source);
+  const history = historyOf(account, tx, ids, eventTime);
+  const geo = geoFeatures(account, tx, eventTime, settings);
+  recordAccount(account, tx, ids, eventTime, history);
+  const source = sourceFeatures(account, history, eventTime, settings);
+  return {
+    source,
+    target: payeeFeatures(state, tx, ids, eventTime),
+    card: cardFeatures(state, tx, ids, eventTime, settings),
+    device: sharedKeyFeatures(state.devices, tx.device, tx.amount, ids.source, eventTime),
+    ip: sharedKeyFeatures(state.ips, tx.ip, tx.amount, ids.source, eventTime),
+    geo,
+    time: timeFeatures(eventTime, tx.country),
+  };
+}
+
+function idsOf(tx: Transaction): Ids {
+  return {
+    target: hashString(tx.target),
+    source: hashString(tx.source),
+    device: typeof tx.device === 'string' ? hashString(tx.device) : undefined,
+    country: typeof tx.country === 'string' ? hashString(tx.country.toUpperCase()) : undefined,
+    ip: typeof tx.ip === 'string' ? hashString(tx.ip) : undefined,
+    category: tx.mcc === undefined || tx.mcc === null ? undefined : hashString(String(tx.mcc)),
+    card: typeof tx.card === 'string' ? hashString(tx.card) : 0,
+  };
+}
+
+/** What the account's history says about this transaction, before it is added. */
+function historyOf(account: AccountState, tx: Transaction, ids: Ids, now: number): SourceHistory {
+  const n = account.history;
+  const known = n > 0;
+  return {
+    history: n,
+    age_s: known ? Math.round((now - account.firstSeen) / 1000) : 0,
+    amount_mean: round2(account.amountMean),
+    amount_ratio: known ? round2(tx.amount / account.amountMean) : 0,
+    // A floor on the spread keeps a customer who always pays the same from scoring huge z for a small change.
+    amount_z: n < 3 ? 0 : round2((Math.log(tx.amount) - account.logMean) / Math.max(account.logStd(), 0.25)),
+    new_payee: known && !account.knowsPayee(ids.target),
+    new_device: known && ids.device !== undefined && !account.knows('device', ids.device),
+    new_country: known && ids.country !== undefined && !account.knows('country', ids.country),
+    new_ip: known && ids.ip !== undefined && !account.knows('ip', ids.ip),
+    new_category: known && ids.category !== undefined && !account.knows('category', ids.category),
+  };
+}
+
+function recordAccount(account: AccountState, tx: Transaction, ids: Ids, now: number, before: SourceHistory): void {
+  const transfer = tx.channel === 'transfer' ? Flag.TRANSFER : 0;
+  const newPayee = before.new_payee || account.history === 0 ? Flag.NEW_PARTY : 0;
+  const online = tx.channel === 'ecommerce' ? Flag.ONLINE : 0;
+  account.record(now, tx.amount, ids.target, transfer | newPayee | online, ids.card);
+  account.learnAmount(tx.amount);
+  account.learnPayee(ids.target);
+  if (ids.device !== undefined) account.learn('device', ids.device);
+  if (ids.country !== undefined) account.learn('country', ids.country);
+  if (ids.ip !== undefined) account.learn('ip', ids.ip);
+  if (ids.category !== undefined) account.learn('category', ids.category);
+  if (before.new_device) account.lastNewDeviceAt = now;
+  if (before.new_country) account.lastNewCountryAt = now;
+}
+
+function sourceFeatures(account: AccountState, history: SourceHistory, now: number, settings: FeatureSettings): SourceFeatures {
+  const stats = aggregateWindows(account, now, ALL_WINDOWS, (amount) => amount <= settings.smallAmount);
+  const newPayeeTransfer = Flag.TRANSFER | Flag.NEW_PARTY;
+  const floor = settings.reportingThreshold * settings.nearThresholdShare;
+  return allWindows(stats, history, {
+    new_payee_transfers_1h: countWhere(account, now, WINDOWS['1h'], (_, flags) => (flags & newPayeeTransfer) === newPayeeTransfer),
+    near_threshold_24h: countWhere(account, now, WINDOWS['24h'], (amount) => amount >= floor && amount < settings.reportingThreshold),
+    since_new_device_s: secondsSince(account.lastNewDeviceAt, now),
+    since_new_country_s: secondsSince(account.lastNewCountryAt, now),
+  });
+}
+
+function geoFeatures(account: AccountState, tx: Transaction, now: number, settings: FeatureSettings): GeoFeatures {
+  const located = typeof tx.lat === 'number' && typeof tx.lon === 'number' && (tx.channel == null || IN_PERSON.has(tx.channel));
+  if (!located) return { has_previous: false, distance_km: 0, elapsed_s: 0, speed_kmh: 0 };
+  const here = { lat: tx.lat as number, lon: tx.lon as number };
+  const last = account.lastPlace;
+  const result = Number.isNaN(last.at) ? { has_previous: false, distance_km: 0, elapsed_s: 0, speed_kmh: 0 } : travel(last, here, now, settings);
+  account.setLastPlace(here.lat, here.lon, now);
+  return result;
+}
+
+function travel(last: { lat: number; lon: number; at: number }, here: { lat: number; lon: number }, now: number, settings: FeatureSettings): GeoFeatures {
+  const distance = distanceKm(last, here);
+  const elapsedS = Math.max(0, (now - last.at) / 1000);
+  // Below the noise distance there is no trip to measure; at zero elapsed time, count a second.
+  const speed = distance < settings.minTravelKm ? 0 : distance / (Math.max(elapsedS, 1) / 3600);
+  return { has_previous: true, distance_km: Math.round(distance), elapsed_s: Math.round(elapsedS), speed_kmh: Math.round(speed) };
+}
+
+function payeeFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number): PayeeFeatures {
+  if (tx.channel !== 'transfer') return EMPTY_HOUR_AND_DAY;
+  return sharedKey(state.payees.touch(tx.target), tx.amount, ids.source, now);
+}
+
+function cardFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number, settings: FeatureSettings): CardFeatures {
+  if (typeof tx.card !== 'string') return EMPTY_CARD;
+  const card = state.cards.touch(tx.card);
+  card.record(now, tx.amount, ids.target, 0, 0);
+  return tenMinutesAndHour(aggregateWindows(card, now, TEN_MINUTES_AND_HOUR, (amount) => amount <= settings.smallAmount));
+}
+
+/** A device or ip: how much it is used and by how many accounts. */
+function sharedKeyFeatures(map: PartitionState['devices'], key: unknown, amount: number, source: number, now: number): HourAndDay {
+  if (typeof key !== 'string') return EMPTY_HOUR_AND_DAY;
+  return sharedKey(map.touch(key), amount, source, now);
+}
+
+/** Records a payment on a key shared by accounts (a payee, a device, an ip) and reads its windows. */
+function sharedKey(state: KeyState, amount: number, source: number, now: number): HourAndDay {
+  const before = state.history;
+  const firstSeen = before === 0 ? now : state.firstSeen;
+  state.record(now, amount, source, 0, 0);
+  const features = hourAndDay(aggregateWindows(state, now, HOUR_AND_DAY));
+  features.history = before;
+  features.age_s = Math.round((now - firstSeen) / 1000);
+  return features;
+}
+
+function timeFeatures(eventTime: number, country: string | null | undefined): Features['time'] {
+  const hourLocal = localHour(eventTime, country);
+  return { hour_utc: new Date(eventTime).getUTCHours(), hour_local: hourLocal, night: hourLocal < 6 };
+}
+
+function secondsSince(time: number, now: number): number {
+  return Number.isFinite(time) ? Math.round((now - time) / 1000) : NEVER;
+}

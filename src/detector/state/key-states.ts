@@ -1,0 +1,143 @@
+import { knows, learn, Salt } from './known-set.ts';
+import { EventRing } from './ring.ts';
+
+/** Bits of an event's flags. */
+export const Flag = {
+  TRANSFER: 1,
+  /** The counterparty was new for this key when the event happened. */
+  NEW_PARTY: 2,
+  ONLINE: 4,
+} as const;
+
+/** Header slots of a key's array (see EventRing): numbers that change on every payment. */
+const FIRST_SEEN = 0;
+const LAST_SEEN = 1;
+const KEY_SLOTS = 2;
+
+/** State of a card, device, ip or payee: its recent events and when it was first and last seen. */
+export class KeyState extends EventRing {
+  history = 0;
+
+  constructor(maxEvents: number, headerSlots = KEY_SLOTS) {
+    super(headerSlots, maxEvents);
+  }
+
+  get firstSeen(): number {
+    return this.data[FIRST_SEEN] as number;
+  }
+
+  get lastSeen(): number {
+    const last = this.data[LAST_SEEN] as number;
+    return Number.isNaN(last) ? Number.NEGATIVE_INFINITY : last;
+  }
+
+  record(time: number, amount: number, party: number, flags: number, extra: number): void {
+    this.push(time, amount, party, flags, extra);
+    if (this.history === 0) this.data[FIRST_SEEN] = time;
+    this.history++;
+    if (!(time <= (this.data[LAST_SEEN] as number))) this.data[LAST_SEEN] = time;
+  }
+}
+
+const AMOUNT_MEAN = KEY_SLOTS;
+const LOG_MEAN = KEY_SLOTS + 1;
+const LOG_M2 = KEY_SLOTS + 2;
+const NEW_DEVICE_AT = KEY_SLOTS + 3;
+const NEW_COUNTRY_AT = KEY_SLOTS + 4;
+const GEO_LAT = KEY_SLOTS + 5;
+const GEO_LON = KEY_SLOTS + 6;
+const GEO_AT = KEY_SLOTS + 7;
+const ACCOUNT_SLOTS = KEY_SLOTS + 8;
+
+const PAYEES_KEPT = 64;
+const OTHERS_KEPT = 32;
+
+export type KnownKind = keyof typeof Salt;
+
+/**
+ * An account's state: recent payments, amount habits (Welford on log amounts: payment
+ * amounts are log-normal, so spread is measured in ratios), the payees, devices,
+ * countries, ips and categories it has used, and where it last paid in person.
+ */
+export class AccountState extends KeyState {
+  readonly payees: number[] = [];
+  readonly others: number[] = [];
+
+  constructor(maxEvents: number) {
+    super(maxEvents, ACCOUNT_SLOTS);
+    this.data[AMOUNT_MEAN] = 0;
+    this.data[LOG_MEAN] = 0;
+    this.data[LOG_M2] = 0;
+  }
+
+  knowsPayee(hash: number): boolean {
+    return knows(this.payees, hash);
+  }
+
+  learnPayee(hash: number): boolean {
+    return learn(this.payees, hash, PAYEES_KEPT);
+  }
+
+  knows(kind: KnownKind, hash: number): boolean {
+    return knows(this.others, hash ^ Salt[kind]);
+  }
+
+  learn(kind: KnownKind, hash: number): boolean {
+    return learn(this.others, hash ^ Salt[kind], OTHERS_KEPT);
+  }
+
+  get amountMean(): number {
+    return this.data[AMOUNT_MEAN] as number;
+  }
+
+  get logMean(): number {
+    return this.data[LOG_MEAN] as number;
+  }
+
+  /** Called after record(), so history already counts this payment. */
+  learnAmount(amount: number): void {
+    const n = this.history;
+    const data = this.data;
+    data[AMOUNT_MEAN] = (data[AMOUNT_MEAN] as number) + (amount - (data[AMOUNT_MEAN] as number)) / n;
+    const logAmount = Math.log(amount);
+    const delta = logAmount - (data[LOG_MEAN] as number);
+    data[LOG_MEAN] = (data[LOG_MEAN] as number) + delta / n;
+    data[LOG_M2] = (data[LOG_M2] as number) + delta * (logAmount - (data[LOG_MEAN] as number));
+  }
+
+  logStd(): number {
+    return this.history > 1 ? Math.sqrt((this.data[LOG_M2] as number) / (this.history - 1)) : 0;
+  }
+
+  /** When a never-seen device (or country) last appeared; -Infinity if never. */
+  get lastNewDeviceAt(): number {
+    return orNever(this.data[NEW_DEVICE_AT]);
+  }
+
+  set lastNewDeviceAt(time: number) {
+    this.data[NEW_DEVICE_AT] = time;
+  }
+
+  get lastNewCountryAt(): number {
+    return orNever(this.data[NEW_COUNTRY_AT]);
+  }
+
+  set lastNewCountryAt(time: number) {
+    this.data[NEW_COUNTRY_AT] = time;
+  }
+
+  /** Where and when the account last paid in person; `at` is NaN if never. */
+  get lastPlace(): { lat: number; lon: number; at: number } {
+    return { lat: this.data[GEO_LAT] as number, lon: this.data[GEO_LON] as number, at: this.data[GEO_AT] as number };
+  }
+
+  setLastPlace(lat: number, lon: number, at: number): void {
+    this.data[GEO_LAT] = lat;
+    this.data[GEO_LON] = lon;
+    this.data[GEO_AT] = at;
+  }
+}
+
+function orNever(value: number | undefined): number {
+  return value === undefined || Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+}

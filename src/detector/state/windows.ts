@@ -1,0 +1,98 @@
+import { F_AMOUNT, F_FLAGS, F_PARTY, F_TIME, type EventRing } from './ring.ts';
+
+/** The window lengths features are computed over, by the suffix rules use (`count_1h`). */
+export const WINDOWS = { '1m': 60_000, '10m': 600_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
+export type WindowName = keyof typeof WINDOWS;
+export const LONGEST_WINDOW_MS = WINDOWS['24h'];
+
+export interface WindowStats {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  avg: number;
+  /** Distinct counterparties (payees of an account, payers of a payee, accounts of a device). */
+  distinct: number;
+  /** Events the caller's predicate selected (e.g. small amounts). */
+  selected: number;
+  /** Distinct counterparties among the selected events. */
+  selectedDistinct: number;
+}
+
+/** Selects events for the `selected` counts, from their amount and flags. */
+export type EventPredicate = (amount: number, flags: number) => boolean;
+
+/**
+ * Scratch lists for distinct counts: a key holds at most a few dozen events, and a linear
+ * scan of that many numbers beats a Set (no hashing, no allocation).
+ */
+const parties: number[] = [];
+const selectedParties: number[] = [];
+
+function addDistinct(list: number[], value: number): void {
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return;
+  list.push(value);
+}
+
+/**
+ * Aggregates a ring over nested windows (ascending lengths) in one pass, newest event
+ * first: each window is a prefix of the one after it, so one walk and one set serve all.
+ * The walk stops at the first event older than the longest window; the ring is in
+ * arrival order, which for one key is event order up to small skews.
+ */
+export function aggregateWindows(ring: EventRing, now: number, windowsMs: readonly number[], select?: EventPredicate): WindowStats[] {
+  const results: WindowStats[] = [];
+  let count = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  let selected = 0;
+  parties.length = 0;
+  selectedParties.length = 0;
+  let w = 0;
+  for (let i = 0; i < ring.size && w < windowsMs.length; i++) {
+    const age = now - ring.get(i, F_TIME);
+    while (w < windowsMs.length && age > (windowsMs[w] as number)) results[w++] = stats(count, sum, min, max, selected);
+    if (w >= windowsMs.length) break;
+    const amount = ring.get(i, F_AMOUNT);
+    const party = ring.get(i, F_PARTY);
+    count++;
+    sum += amount;
+    if (amount < min) min = amount;
+    if (amount > max) max = amount;
+    addDistinct(parties, party);
+    if (select?.(amount, ring.get(i, F_FLAGS))) {
+      selected++;
+      addDistinct(selectedParties, party);
+    }
+  }
+  while (w < windowsMs.length) results[w++] = stats(count, sum, min, max, selected);
+  return results;
+}
+
+function stats(count: number, sum: number, min: number, max: number, selected: number): WindowStats {
+  return {
+    count,
+    sum: round2(sum),
+    min: count === 0 ? 0 : min,
+    max,
+    avg: count === 0 ? 0 : round2(sum / count),
+    distinct: parties.length,
+    selected,
+    selectedDistinct: selectedParties.length,
+  };
+}
+
+/** Counts the events of the ring within the window that the predicate selects. */
+export function countWhere(ring: EventRing, now: number, windowMs: number, select: EventPredicate): number {
+  let count = 0;
+  for (let i = 0; i < ring.size; i++) {
+    if (now - ring.get(i, F_TIME) > windowMs) break;
+    if (select(ring.get(i, F_AMOUNT), ring.get(i, F_FLAGS))) count++;
+  }
+  return count;
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

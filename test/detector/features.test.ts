@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Transaction } from '../../src/domain/transaction.ts';
+import { observe } from '../../src/detector/features/extract.ts';
+import { listFeatures } from '../../src/detector/features/lists.ts';
+import { FeatureSettingsSchema } from '../../src/detector/features/settings.ts';
+import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
+import { PartitionState } from '../../src/detector/state/partition-state.ts';
+import { aTransaction } from '../helpers/builders.ts';
+
+const settings = FeatureSettingsSchema.parse({});
+const T0 = Date.parse('2026-04-01T10:00:00Z');
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** Feeds transactions at given offsets from T0 (a fake event clock) and returns the last features. */
+function feed(state: PartitionState, events: Array<[number, Partial<Transaction>]>) {
+  let last: ReturnType<typeof observe> | undefined;
+  for (const [offset, fields] of events) last = observe(state, aTransaction(fields), T0 + offset, settings);
+  assert.ok(last);
+  return last;
+}
+
+test('velocity: payments of an account in sliding windows, the current one included', () => {
+  const state = new PartitionState();
+  const burst = Array.from({ length: 6 }, (_, i): [number, Partial<Transaction>] => [i * 5 * SECOND, { source: 'A', amount: 10 }]);
+  const f = feed(state, burst);
+  assert.equal(f.source.count_1m, 6);
+  assert.equal(f.source.sum_1m, 60);
+  assert.equal(f.source.avg_1m, 10);
+  const later = feed(state, [[2 * MINUTE, { source: 'A', amount: 30 }]]);
+  assert.equal(later.source.count_1m, 1, 'the burst left the 1-minute window');
+  assert.equal(later.source.count_10m, 7);
+  assert.equal(later.source.max_10m, 30);
+  assert.equal(later.source.min_10m, 10);
+});
+
+test('card testing: small payments of a card and at how many merchants', () => {
+  const state = new PartitionState();
+  const probes = Array.from({ length: 4 }, (_, i): [number, Partial<Transaction>] => [
+    i * 20 * SECOND,
+    { source: 'V', card: 'card-1', target: `M${i}`, amount: 1 + i },
+  ]);
+  const f = feed(state, probes);
+  assert.equal(f.card.small_count_10m, 4);
+  assert.equal(f.card.small_distinct_10m, 4);
+  assert.equal(f.source.small_count_10m, 4);
+  assert.equal(f.card.count_10m, 4);
+});
+
+test("amount against the account's own history", () => {
+  const state = new PartitionState();
+  const habits = Array.from({ length: 20 }, (_, i): [number, Partial<Transaction>] => [i * HOUR, { source: 'H', amount: 20 + (i % 5) }]);
+  feed(state, habits);
+  const spike = feed(state, [[21 * HOUR, { source: 'H', amount: 880 }]]);
+  assert.equal(spike.source.history, 20);
+  assert.ok(spike.source.amount_ratio > 30, `ratio ${spike.source.amount_ratio}`);
+  assert.ok(spike.source.amount_z > 5, `z ${spike.source.amount_z}`);
+  const usual = feed(state, [[22 * HOUR, { source: 'H', amount: 22 }]]);
+  assert.ok(Math.abs(usual.source.amount_z) < 2, `z ${usual.source.amount_z}`);
+  const first = feed(new PartitionState(), [[0, { source: 'N', amount: 500 }]]);
+  assert.equal(first.source.amount_z, 0, 'no history, no score');
+  assert.equal(first.source.amount_ratio, 0);
+});
+
+test('first seen payee, device, country, ip and category, only once the account has history', () => {
+  const state = new PartitionState();
+  const first = feed(state, [[0, { source: 'S', target: 'P1', device: 'd1', country: 'FR', ip: '1.1.1.1', mcc: '5411' }]]);
+  assert.deepEqual([first.source.new_payee, first.source.new_device, first.source.new_country], [false, false, false]);
+  const same = feed(state, [[MINUTE, { source: 'S', target: 'P1', device: 'd1', country: 'fr', ip: '1.1.1.1', mcc: '5411' }]]);
+  assert.deepEqual([same.source.new_payee, same.source.new_device, same.source.new_country, same.source.new_ip, same.source.new_category], [false, false, false, false, false]);
+  const fresh = feed(state, [[2 * MINUTE, { source: 'S', target: 'P2', device: 'd2', country: 'RO', ip: '9.9.9.9', mcc: '5732' }]]);
+  assert.deepEqual([fresh.source.new_payee, fresh.source.new_device, fresh.source.new_country, fresh.source.new_ip, fresh.source.new_category], [true, true, true, true, true]);
+  assert.equal(fresh.source.since_new_device_s, 0);
+  const after = feed(state, [[32 * MINUTE, { source: 'S', target: 'P3', device: 'd2' }]]);
+  assert.equal(after.source.since_new_device_s, 1800);
+  assert.equal(after.source.new_device, false);
+});
+
+test('geo velocity between in-person payments; online ones do not count', () => {
+  const state = new PartitionState();
+  feed(state, [[0, { source: 'G', channel: 'card-present', lat: 48.857, lon: 2.352 }]]);
+  const online = feed(state, [[10 * MINUTE, { source: 'G', channel: 'ecommerce', lat: 35.676, lon: 139.65 }]]);
+  assert.equal(online.geo.speed_kmh, 0);
+  const newYork = feed(state, [[HOUR, { source: 'G', channel: 'card-present', lat: 40.713, lon: -74.006 }]]);
+  assert.equal(newYork.geo.has_previous, true);
+  assert.ok(Math.abs(newYork.geo.distance_km - 5837) < 30, `distance ${newYork.geo.distance_km}`);
+  assert.ok(newYork.geo.speed_kmh > 5500 && newYork.geo.speed_kmh < 6000, `speed ${newYork.geo.speed_kmh}`);
+  const nearby = feed(state, [[HOUR + MINUTE, { source: 'G', channel: 'card-present', lat: 40.75, lon: -73.99 }]]);
+  assert.equal(nearby.geo.speed_kmh, 0, 'a few km is noise, not a trip');
+});
+
+test('fan-in: distinct payers of a payee, transfers only', () => {
+  const state = new PartitionState();
+  const transfers = Array.from({ length: 5 }, (_, i): [number, Partial<Transaction>] => [
+    i * MINUTE,
+    { source: `payer-${i}`, target: 'MULE', channel: 'transfer', amount: 400 },
+  ]);
+  const f = feed(state, transfers);
+  assert.equal(f.target.distinct_1h, 5);
+  assert.equal(f.target.sum_1h, 2000);
+  assert.equal(f.target.history, 4);
+  const purchase = feed(state, [[6 * MINUTE, { source: 'x', target: 'SHOP', channel: 'card-present' }]]);
+  assert.equal(purchase.target.distinct_1h, 0);
+});
+
+test('fan-out: transfers to never-paid payees in the last hour', () => {
+  const state = new PartitionState();
+  const f = feed(
+    state,
+    Array.from({ length: 5 }, (_, i): [number, Partial<Transaction>] => [i * MINUTE, { source: 'MULE', target: `out-${i}`, channel: 'transfer' }]),
+  );
+  assert.equal(f.source.new_payee_transfers_1h, 5);
+  assert.equal(f.source.distinct_1h, 5);
+});
+
+test('accounts sharing a device or an ip', () => {
+  const state = new PartitionState();
+  const f = feed(
+    state,
+    ['a', 'b', 'c'].map((source, i): [number, Partial<Transaction>] => [i * MINUTE, { source, device: 'shared', ip: '10.0.0.1' }]),
+  );
+  assert.equal(f.device.distinct_24h, 3);
+  assert.equal(f.ip.distinct_24h, 3);
+});
+
+test('payments just below the reporting threshold in 24 h', () => {
+  const state = new PartitionState();
+  const f = feed(state, [
+    [0, { source: 'ST', amount: 9500 }],
+    [HOUR, { source: 'ST', amount: 9990 }],
+    [2 * HOUR, { source: 'ST', amount: 10_000 }],
+    [3 * HOUR, { source: 'ST', amount: 8000 }],
+    [4 * HOUR, { source: 'ST', amount: 9100 }],
+  ]);
+  assert.equal(f.source.near_threshold_24h, 3);
+});
+
+test('windows run on event time: the same stream decided fast or slow gives the same features', () => {
+  const events = Array.from({ length: 50 }, (_, i): [number, Partial<Transaction>] => [i * 7 * SECOND, { source: `acct-${i % 3}`, amount: 5 + i }]);
+  const a = feed(new PartitionState(), events);
+  const b = feed(new PartitionState(), events);
+  assert.deepEqual(a, b);
+});
+
+test('idle keys are evicted once the stream has moved past the longest window', () => {
+  const state = new PartitionState();
+  feed(state, [[0, { source: 'old', card: 'c-old', device: 'd-old' }]]);
+  feed(state, [[25 * HOUR, { source: 'new', card: 'c-new', device: 'd-new' }]]);
+  assert.ok(state.sweep() >= 3);
+  assert.equal(state.accounts.peek('old'), undefined);
+  assert.ok(state.accounts.peek('new'));
+});
+
+test('a busy account keeps a bounded number of events', () => {
+  const state = new PartitionState({ accountEvents: 16, keyEvents: 8, maxKeys: 100, idleMs: 86_400_000 });
+  feed(state, Array.from({ length: 100 }, (_, i): [number, Partial<Transaction>] => [i * SECOND, { source: 'busy' }]));
+  const account = state.accounts.peek('busy');
+  assert.ok(account);
+  assert.equal(account.capacity, 16);
+  assert.equal(account.history, 100);
+});
+
+test('the key limit evicts the oldest keys first', () => {
+  const state = new PartitionState({ accountEvents: 4, keyEvents: 4, maxKeys: 10, idleMs: 86_400_000 });
+  feed(state, Array.from({ length: 30 }, (_, i): [number, Partial<Transaction>] => [i * SECOND, { source: `k${i}` }]));
+  state.sweep();
+  assert.equal(state.accounts.size, 10);
+  assert.ok(state.accounts.peek('k29'));
+  assert.equal(state.accounts.peek('k0'), undefined);
+});
+
+test('lists: blocked and allowed ids', () => {
+  const { lists } = compileRuleset({
+    lists: { blocked: { accounts: ['BAD'], devices: ['evil-phone'] }, allowed: { accounts: ['VIP'] } },
+    rules: [],
+  });
+  assert.equal(listFeatures(lists, aTransaction({ target: 'BAD' })).target_blocked, true);
+  assert.equal(listFeatures(lists, aTransaction({ target: 'BAD' })).any_blocked, true);
+  assert.equal(listFeatures(lists, aTransaction({ device: 'evil-phone' })).device_blocked, true);
+  assert.equal(listFeatures(lists, aTransaction({ source: 'VIP' })).source_allowed, true);
+  assert.equal(listFeatures(lists, aTransaction()).any_blocked, false);
+});
+
+test('hour of day, in the country of the payment', () => {
+  const f = feed(new PartitionState(), [[0, { source: 'T', country: 'JP' }]]);
+  assert.equal(f.time.hour_utc, 10);
+  assert.equal(f.time.hour_local, 19);
+  const night = feed(new PartitionState(), [[-8 * HOUR, { source: 'T', country: 'FR' }]]);
+  assert.equal(night.time.hour_local, 3);
+  assert.equal(night.time.night, true);
+});
+
+test('a transaction with only the seed fields gets every feature, zeros where unknown', () => {
+  const f = feed(new PartitionState(), [[0, { card: undefined, device: undefined, ip: undefined, country: undefined, channel: undefined }]]);
+  assert.equal(f.card.count_10m, 0);
+  assert.equal(f.device.distinct_24h, 0);
+  assert.equal(f.geo.speed_kmh, 0);
+  assert.equal(f.source.count_1m, 1);
+});
