@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
+import { fileChangedAt, RulesetSource } from '../detector/rules/source.ts';
 import { runDetector, type DetectorTotals } from '../detector/service.ts';
 import type { Log } from '../log/types.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
@@ -51,11 +52,26 @@ export interface StartDetectorOptions {
   onCommitted?: (processed: ProcessedRecord[]) => void;
 }
 
-/** The detector as `detect` and `run` start it: ruleset loaded (and checked) before the first record. */
+/**
+ * The detector as `detect` and `run` start it: the ruleset loaded and checked before the
+ * first record, then kept current from its file and from the rules topic.
+ */
 export async function startDetector(options: StartDetectorOptions): Promise<DetectorTotals> {
   const { config, logger } = options;
-  const ruleset = loadRulesetFile(options.rulesFile ?? DEFAULT_RULES_FILE);
-  logger.info({ log: options.log.kind, rules: ruleset.version, group: config.detector.groupId }, 'detector started');
+  const rulesFile = options.rulesFile ?? DEFAULT_RULES_FILE;
+  const rules = new RulesetSource(loadRulesetFile(rulesFile), logger, fileChangedAt(rulesFile));
+  rules.watchFile(rulesFile);
+  await rules.followTopic(options.log, config.topics.rules, options.signal);
+  try {
+    return await decide(options, rules);
+  } finally {
+    await rules.close();
+  }
+}
+
+async function decide(options: StartDetectorOptions, rules: RulesetSource): Promise<DetectorTotals> {
+  const { config, logger } = options;
+  logger.info({ log: options.log.kind, rules: rules.current().version, group: config.detector.groupId }, 'detector started');
   const progress = new ProgressReporter(logger, 'decided');
   const totals = await runDetector(
     {
@@ -66,7 +82,7 @@ export async function startDetector(options: StartDetectorOptions): Promise<Dete
       batchSize: config.detector.batchSize,
       exactlyOnce: config.detector.exactlyOnce,
       maxRecordBytes: config.maxRecordBytes,
-      ruleset: () => ruleset,
+      ruleset: () => rules.current(),
       logger,
       metrics: options.metrics,
       onCommitted: (processed) => {

@@ -5,9 +5,10 @@ import { detectCommand } from './detect.ts';
 import { ExitCode, exitCodeFor, formatError } from './exit.ts';
 import { kafkaCommand } from './kafka.ts';
 import { produceCommand } from './produce.ts';
+import { rulesCommand } from './rules.ts';
 
 /** Every command lives in its own file and is registered here, in the order `--help` lists them. */
-const commandFactories: Array<() => Command> = [produceCommand, detectCommand, consumeCommand, kafkaCommand];
+const commandFactories: Array<() => Command> = [produceCommand, detectCommand, consumeCommand, rulesCommand, kafkaCommand];
 
 export function buildProgram(): Command {
   const program = new Command('fraud')

@@ -23,11 +23,4 @@ export const PLACES: readonly Place[] = [
   { country: 'JP', city: 'Tokyo', lat: 35.676, lon: 139.65, currency: 'JPY', weight: 2 },
 ];
 
-/** Great-circle distance in kilometres (haversine). */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const radians = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * radians;
-  const dLon = (b.lon - a.lon) * radians;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * radians) * Math.cos(b.lat * radians) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { distanceKm } from '../domain/geo.ts';

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../domain/transaction.ts';
-import { distanceKm } from '../../generator/geography.ts';
+import { distanceKm } from '../../domain/geo.ts';
 import { hashString } from '../state/hash.ts';
 import { Flag, type AccountState, type KeyState } from '../state/key-states.ts';
 import type { PartitionState } from '../state/partition-state.ts';
