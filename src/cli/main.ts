@@ -1,14 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { FraudError } from '../errors.ts';
 import { consumeCommand } from './consume.ts';
+import { dashboardCommand } from './dashboard.ts';
 import { detectCommand } from './detect.ts';
 import { ExitCode, exitCodeFor, formatError } from './exit.ts';
 import { kafkaCommand } from './kafka.ts';
 import { produceCommand } from './produce.ts';
 import { rulesCommand } from './rules.ts';
+import { runCommand } from './run.ts';
 
 /** Every command lives in its own file and is registered here, in the order `--help` lists them. */
-const commandFactories: Array<() => Command> = [produceCommand, detectCommand, consumeCommand, rulesCommand, kafkaCommand];
+const commandFactories: Array<() => Command> = [
+  runCommand,
+  produceCommand,
+  detectCommand,
+  dashboardCommand,
+  consumeCommand,
+  rulesCommand,
+  kafkaCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('fraud')

@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
+import { checkDashboardSettings, startDashboard } from '../dashboard/index.ts';
+import { generatedTraffic } from '../generator/generated.ts';
+import { produceItems } from '../generator/producer.ts';
+import { randomSeed } from '../generator/random.ts';
+import type { Log } from '../log/types.ts';
+import { openLog, pipelineTopics } from '../log/open.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { startDetector } from './detect.ts';
+import { untilStopped } from './lifecycle.ts';
+import { addDashboardOptions, addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
+
+const RunOptions = z.object({
+  seed: wholeNumberFlag(0, 2 ** 31 - 1),
+  rules: z.string().min(1).optional(),
+  count: wholeNumberFlag(1, Number.MAX_SAFE_INTEGER),
+});
+
+/** `fraud run` (= `npm start`): the seed's three programs in one process, on the embedded log unless --brokers. */
+export function runCommand(): Command {
+  return addDashboardOptions(addLogOptions(new Command('run')))
+    .description('generator, detector and dashboard in one process; open the printed URL')
+    .option('--rate <n>', 'generated transactions per second (env TRANSACTIONS_PER_SECOND, default 2)')
+    .option('--seed <n>', 'seed of the generator')
+    .option('--count <n>', 'stop generating after N transactions (detector and dashboard keep running)')
+    .option('--rules <file>', 'ruleset file (default: the shipped ruleset)')
+    .action(async (flags: Record<string, unknown>) => {
+      const { config, options } = configAndOptions(RunOptions, flags);
+      checkDashboardSettings(config.dashboard);
+      const logger = createLogger(config.logLevel);
+      const metrics = createMetrics();
+      const log = await openLog(config);
+      try {
+        await log.ensureTopics(pipelineTopics(config));
+        await untilStopped(logger, (signal) => runPipeline({ config, log, logger, metrics, signal, ...options }));
+      } finally {
+        await log.close();
+      }
+    });
+}
+
+interface PipelineOptions {
+  config: Config;
+  log: Log;
+  logger: Logger;
+  metrics: Metrics;
+  signal: AbortSignal;
+  seed?: number;
+  rules?: string;
+  count?: number;
+}
+
+/** Runs the three parts until the signal; if one fails, the others are stopped and the error surfaces. */
+async function runPipeline(options: PipelineOptions): Promise<void> {
+  const { config, log, logger, metrics } = options;
+  const stop = new AbortController();
+  const stopAll = (): void => stop.abort();
+  options.signal.addEventListener('abort', stopAll, { once: true });
+  const dashboard = await startDashboard({ log, topics: config.topics, ...config.dashboard, metrics, logger });
+  process.stdout.write(`\n  Fraud detector running on the ${log.kind} log. Open ${dashboard.url}\n\n`);
+  const failFast = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((error: unknown) => {
+      stopAll();
+      throw error;
+    });
+  try {
+    await Promise.all([
+      failFast(startDetector({ config, log, logger, metrics, rulesFile: options.rules, signal: stop.signal })),
+      failFast(generate(options, stop.signal)),
+    ]);
+  } finally {
+    options.signal.removeEventListener('abort', stopAll);
+    await dashboard.close();
+  }
+}
+
+async function generate(options: PipelineOptions, signal: AbortSignal): Promise<void> {
+  const { config } = options;
+  const producer = await options.log.createProducer();
+  const seed = options.seed ?? randomSeed();
+  const items = generatedTraffic({ seed, ratePerSecond: config.rate > 0 ? config.rate : 100, startTime: Date.now() }, config.topics.transactions);
+  options.logger.info({ rate: config.rate, seed }, 'generating transactions');
+  await produceItems({ producer, items, rate: config.rate, count: options.count, onSent: (batch) => options.metrics.produced.inc(batch.length) }, signal);
+  await producer.close();
+  // With --count the generator ends first; detector and dashboard keep serving until stopped.
+  if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+}
