@@ -11,6 +11,8 @@ export type Counts = Record<Counted, number>;
 export interface StatsSnapshot extends Counts, TopicsView {
   /** When this server started counting (ISO-8601): counts are of decisions seen since. */
   since: string;
+  /** When these figures were taken (ISO-8601): rates between two snapshots divide by this clock. */
+  at: string;
   /** Per second, over the last 10 and 60 seconds. */
   rates: { last10s: Counts; last60s: Counts };
   /** Decision record's log timestamp minus the input's, over about the last minute. */
@@ -45,6 +47,7 @@ export class DashboardStats {
   snapshot(now: number, topics: TopicsView): StatsSnapshot {
     return {
       since: new Date(this.#since).toISOString(),
+      at: new Date(now).toISOString(),
       ...this.#counts,
       rates: { last10s: this.#rates(now, 10), last60s: this.#rates(now, 60) },
       latencyMs: this.#latency.percentiles(now),

@@ -21,6 +21,8 @@ export interface DashboardTuning {
   topicsCacheMs: number;
   /** Records read from the log per poll. */
   pollMaxRecords: number;
+  /** How long a start waits for the history to be read before serving anyway. */
+  historyWaitMs: number;
 }
 
 export const DEFAULT_TUNING: DashboardTuning = {
@@ -33,6 +35,7 @@ export const DEFAULT_TUNING: DashboardTuning = {
   heartbeatIntervalMs: 15_000,
   topicsCacheMs: 1000,
   pollMaxRecords: 500,
+  historyWaitMs: 3000,
 };
 
 export interface DashboardOptions {

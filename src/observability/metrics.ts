@@ -49,6 +49,11 @@ export function createMetrics(registry = new Registry(), options: { processMetri
       help: 'Live-stream connections closed because the browser could not keep up',
       registers: [registry],
     }),
+    sseSampled: new Counter({
+      name: 'fraud_dashboard_sampled_total',
+      help: 'Decisions not streamed to browsers because the feed was sampled under load (still counted in stats)',
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,0 +1,168 @@
+import { setText } from './dom.ts';
+import { formatCount } from './format.ts';
+import type { Entry, EntryKind } from './messages.ts';
+import { entryRow, kindOf, matchesQuery } from './rows.ts';
+
+export interface FeedFilter {
+  kinds: ReadonlySet<EntryKind>;
+  /** Lower-case text to look for; empty matches all. */
+  query: string;
+}
+
+export interface FeedElements {
+  body: HTMLTableSectionElement;
+  empty: HTMLElement;
+  note: HTMLElement;
+}
+
+export interface FeedLimits {
+  /** Entries kept for filtering and the detail panel. */
+  kept: number;
+  /** Rows in the table at most. */
+  shown: number;
+}
+
+/**
+ * The live table, newest first. Arrivals are queued and drawn once per frame, so a
+ * burst costs one DOM update; the queue, the entries kept and the rows are all bounded.
+ */
+export class FeedView {
+  readonly #elements: FeedElements;
+  readonly #limits: FeedLimits;
+  readonly #onSelect: (entry: Entry) => void;
+  readonly #rowEntries = new WeakMap<Element, Entry>();
+  #entries: Entry[] = [];
+  #pending: Entry[] = [];
+  /** Arrivals while paused, newest first: the table and its filters stay on what was shown. */
+  #held: Entry[] = [];
+  #filter: FeedFilter = { kinds: new Set(['legit', 'review', 'fraud', 'dead-letter']), query: '' };
+  #paused = false;
+  #missedWhilePaused = 0;
+  #scheduled = false;
+  #note = '';
+  /** The first rows after a reset are history: drawn without the arrival flash. */
+  #quiet = true;
+
+  constructor(elements: FeedElements, limits: FeedLimits, onSelect: (entry: Entry) => void) {
+    this.#elements = elements;
+    this.#limits = limits;
+    this.#onSelect = onSelect;
+    elements.body.addEventListener('click', (event) => this.#select(event.target));
+    elements.body.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.#select(event.target);
+    });
+  }
+
+  add(entry: Entry): void {
+    this.#pending.push(entry);
+    if (this.#pending.length > this.#limits.kept) this.#pending.splice(0, this.#pending.length - this.#limits.kept);
+    this.#schedule();
+  }
+
+  /** A different server (or one that restarted): its history replaces ours. */
+  reset(): void {
+    this.#entries = [];
+    this.#pending = [];
+    this.#held = [];
+    this.#missedWhilePaused = 0;
+    this.#quiet = true;
+    this.#render();
+  }
+
+  setFilter(filter: FeedFilter): void {
+    this.#filter = filter;
+    this.#render();
+  }
+
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    this.#missedWhilePaused = 0;
+    if (!paused) {
+      this.#entries = this.#held.concat(this.#entries).slice(0, this.#limits.kept);
+      this.#held = [];
+      this.#render();
+    }
+    this.#updateNote();
+  }
+
+  /** Shown beside the pause button, e.g. that legit decisions are sampled. */
+  setNote(note: string): void {
+    this.#note = note;
+    this.#updateNote();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const run = (): void => {
+      this.#scheduled = false;
+      this.#flush();
+    };
+    // Hidden tabs get no animation frames; a timer keeps the queue from only growing.
+    if (document.hidden) window.setTimeout(run, 500);
+    else window.requestAnimationFrame(run);
+  }
+
+  #flush(): void {
+    const arrived = this.#pending.reverse();
+    this.#pending = [];
+    if (this.#paused) {
+      this.#held = arrived.concat(this.#held).slice(0, this.#limits.kept);
+      this.#missedWhilePaused += arrived.length;
+      this.#updateNote();
+      return;
+    }
+    this.#entries = arrived.concat(this.#entries).slice(0, this.#limits.kept);
+    const fragment = document.createDocumentFragment();
+    for (const entry of arrived.slice(0, this.#limits.shown)) {
+      if (!this.#matches(entry)) continue;
+      const row = this.#row(entry);
+      if (!this.#quiet) row.classList.add('fresh');
+      fragment.append(row);
+    }
+    this.#quiet = false;
+    this.#elements.body.prepend(fragment);
+    this.#trim();
+  }
+
+  #render(): void {
+    const fragment = document.createDocumentFragment();
+    let count = 0;
+    for (const entry of this.#entries) {
+      if (count >= this.#limits.shown) break;
+      if (!this.#matches(entry)) continue;
+      fragment.append(this.#row(entry));
+      count++;
+    }
+    this.#elements.body.replaceChildren(fragment);
+    this.#trim();
+  }
+
+  #row(entry: Entry): HTMLTableRowElement {
+    const row = entryRow(entry);
+    this.#rowEntries.set(row, entry);
+    return row;
+  }
+
+  #trim(): void {
+    const body = this.#elements.body;
+    while (body.rows.length > this.#limits.shown) body.lastElementChild?.remove();
+    this.#elements.empty.hidden = body.rows.length > 0;
+    setText(this.#elements.empty, this.#entries.length > 0 ? 'No decision matches the filter.' : 'Waiting for decisions…');
+  }
+
+  #matches(entry: Entry): boolean {
+    return this.#filter.kinds.has(kindOf(entry)) && matchesQuery(entry, this.#filter.query);
+  }
+
+  #select(target: EventTarget | null): void {
+    const row = target instanceof Element ? target.closest('tr') : null;
+    const entry = row ? this.#rowEntries.get(row) : undefined;
+    if (entry) this.#onSelect(entry);
+  }
+
+  #updateNote(): void {
+    const paused = this.#paused ? `Paused: ${formatCount(this.#missedWhilePaused)} new` : '';
+    setText(this.#elements.note, [paused, this.#note].filter((part) => part !== '').join(' · '));
+  }
+}
