@@ -31,6 +31,8 @@ export interface ProcessorOptions {
 export const INPUT_TIMESTAMP_HEADER = 'fraud-input-timestamp';
 /** Header on flagged decisions: for each rule that fired, the values its expression read. */
 export const EVIDENCE_HEADER = 'fraud-evidence';
+/** Header listing the shadow rules that fired (JSON array of ids): counted, never part of the verdict. */
+export const SHADOW_HEADER = 'fraud-shadow';
 
 export type ProcessedRecord =
   | { kind: 'decision'; record: LogRecord; transaction: DecidedTransaction; outcomes: RuleOutcome[]; features: Features }
@@ -134,6 +136,8 @@ export class BatchProcessor {
     }
     const { verdict } = result.transaction.decision;
     if (verdict !== 'legit') headers[EVIDENCE_HEADER] = JSON.stringify(evidenceOf(result, this.#options.ruleset()));
+    const shadowHits = result.outcomes.filter((outcome) => outcome.shadow && outcome.outcome === 'hit').map((outcome) => outcome.rule);
+    if (shadowHits.length > 0) headers[SHADOW_HEADER] = JSON.stringify(shadowHits);
     const topic = verdict === 'legit' ? topics.legit : topics.fraud;
     return { topic, key: result.record.key, value: JSON.stringify(result.transaction), headers };
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchProcessor, INPUT_TIMESTAMP_HEADER } from '../../src/detector/processor.ts';
+import { BatchProcessor, EVIDENCE_HEADER, INPUT_TIMESTAMP_HEADER, SHADOW_HEADER } from '../../src/detector/processor.ts';
 import { loadRulesetFile } from '../../src/detector/rules/load.ts';
+import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
 import { DetectorState } from '../../src/detector/state/store.ts';
 import { aRecord, aTransaction } from '../helpers/builders.ts';
 
@@ -85,4 +86,19 @@ test('a ruleset change applies from the next batch on', () => {
   const [output] = switching.process([aRecord(aTransaction({ amount: 950 }))]).outputs;
   assert.equal(output?.topic, 'out.legit');
   assert.equal((valueOf(output as never).decision as { rules: string }).rules, 'empty');
+});
+
+test('flagged decisions carry the evidence of each rule that fired; shadow hits are listed apart', () => {
+  const ruleset = compileRuleset({
+    rules: [
+      { id: 'big', description: 'big', when: 'tx.amount >= 900.0 && f.source.count_1m >= 1', score: 90, reason: 'big' },
+      { id: 'trial', description: 'trial', when: 'tx.amount > 1.0', score: 50, reason: 'trial', shadow: true },
+    ],
+  });
+  const withRules = new BatchProcessor({ topics, maxRecordBytes: 4096, ruleset: () => ruleset, now: () => now, state: new DetectorState() });
+  const [flagged, plain] = withRules.process([aRecord(aTransaction({ amount: 950 })), aRecord(aTransaction({ amount: 5 }))]).outputs;
+  assert.deepEqual(JSON.parse(flagged?.headers?.[EVIDENCE_HEADER] ?? '{}'), { big: { 'tx.amount': 950, 'f.source.count_1m': 1 } });
+  assert.deepEqual(JSON.parse(flagged?.headers?.[SHADOW_HEADER] ?? '[]'), ['trial']);
+  assert.equal(plain?.headers?.[EVIDENCE_HEADER], undefined, 'legit decisions carry no evidence');
+  assert.deepEqual(JSON.parse(plain?.headers?.[SHADOW_HEADER] ?? '[]'), ['trial']);
 });
