@@ -3,6 +3,7 @@ import { FraudError } from '../errors.ts';
 import { consumeCommand } from './consume.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { detectCommand } from './detect.ts';
+import { evalCommand } from './eval.ts';
 import { ExitCode, exitCodeFor, formatError } from './exit.ts';
 import { kafkaCommand } from './kafka.ts';
 import { produceCommand } from './produce.ts';
@@ -16,6 +17,7 @@ const commandFactories: Array<() => Command> = [
   detectCommand,
   dashboardCommand,
   consumeCommand,
+  () => evalCommand(),
   rulesCommand,
   kafkaCommand,
 ];

@@ -1,27 +1,39 @@
 import { Command } from 'commander';
 import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
+import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { generatedTraffic } from '../generator/generated.ts';
 import type { ProducerItem } from '../generator/items.ts';
 import { produceItems } from '../generator/producer.ts';
 import { randomSeed } from '../generator/random.ts';
 import { replayJsonLines } from '../generator/replay.ts';
+import { MixFlag } from '../generator/scenarios/mix.ts';
+import { ScenarioStream, scenarioEvents, scenarioItems } from '../generator/scenarios/index.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
 import { addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
 import { ProgressReporter } from './progress.ts';
 
-const ProduceOptions = z.object({
-  count: wholeNumberFlag(1, Number.MAX_SAFE_INTEGER),
-  seed: wholeNumberFlag(0, 2 ** 31 - 1),
-  from: z.string().min(1).optional(),
-  startTime: z
-    .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date')
-    .transform((value) => Date.parse(value))
-    .optional(),
-  verbose: z.boolean().default(false),
-});
+const ProduceOptions = z
+  .object({
+    count: wholeNumberFlag(1, Number.MAX_SAFE_INTEGER),
+    seed: wholeNumberFlag(0, 2 ** 31 - 1),
+    from: z.string().min(1).optional(),
+    startTime: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date')
+      .transform((value) => Date.parse(value))
+      .optional(),
+    verbose: z.boolean().default(false),
+    scenarios: z.boolean().default(false),
+    rules: z.string().min(1).optional(),
+    mix: MixFlag,
+  })
+  .superRefine((options, context) => {
+    if (options.scenarios && options.from) context.addIssue({ code: 'custom', path: ['scenarios'], message: 'cannot be combined with --from' });
+  });
+type ProduceOptions = z.infer<typeof ProduceOptions>;
 
 export function produceCommand(): Command {
   return addLogOptions(new Command('produce'))
@@ -31,42 +43,55 @@ export function produceCommand(): Command {
     .option('--seed <n>', 'seed of the generator: the same seed gives the same stream')
     .option('--start-time <iso>', 'event time of the first generated transaction (default: now)')
     .option('--from <file>', 'replay transactions from a JSON-lines file instead of generating them ("-" = stdin)')
+    .option('--scenarios', 'mix labelled fraud incidents and benign look-alikes into the traffic; labels go to the labels topic')
+    .option('--rules <file>', 'with --scenarios: the ruleset whose blocked accounts the blocklist scenario uses (default: the shipped one)')
+    .option('--mix <list>', 'with --scenarios: incidents per 10,000 transactions, e.g. card-testing=8,payroll=0 (default 6 of each)')
     .option('--verbose', 'print every transaction sent')
-    .action(async (flags: Record<string, unknown>) => {
-      const { config, options } = configAndOptions(ProduceOptions, flags);
-      const logger = createLogger(config.logLevel);
-      const log = await openLog(config);
-      try {
-        await log.ensureTopics(pipelineTopics(config));
-        const producer = await log.createProducer();
-        const seed = options.seed ?? randomSeed();
-        const items: Iterable<ProducerItem> | AsyncIterable<ProducerItem> = options.from
-          ? replayJsonLines(options.from, config.topics.transactions)
-          : generatedTraffic(
-              { seed, ratePerSecond: config.rate > 0 ? config.rate : 100, startTime: options.startTime ?? Date.now() },
-              config.topics.transactions,
-            );
-        logger.info({ log: log.kind, topic: config.topics.transactions, rate: config.rate, seed: options.from ? undefined : seed }, 'producing');
-        const progress = new ProgressReporter(logger, 'produced');
-        const sent = await untilStopped(logger, (signal) =>
-          produceItems(
-            {
-              producer,
-              items,
-              rate: config.rate,
-              count: options.count,
-              onSent: (batch) => {
-                progress.add(batch.length);
-                if (options.verbose) for (const item of batch) process.stdout.write(`${item.display}\n`);
-              },
-            },
-            signal,
-          ),
-        );
-        progress.finish();
-        logger.info({ sent }, 'done');
-      } finally {
-        await log.close();
-      }
-    });
+    .action(produce);
+}
+
+async function produce(flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(ProduceOptions, flags);
+  const logger = createLogger(config.logLevel);
+  const log = await openLog(config);
+  try {
+    await log.ensureTopics(pipelineTopics(config));
+    const producer = await log.createProducer();
+    const seed = options.seed ?? randomSeed();
+    const items = itemsToProduce(config, options, seed, logger);
+    logger.info({ log: log.kind, topic: config.topics.transactions, rate: config.rate, seed: options.from ? undefined : seed }, 'producing');
+    const progress = new ProgressReporter(logger, 'produced');
+    const sent = await untilStopped(logger, (signal) =>
+      produceItems(
+        {
+          producer,
+          items,
+          rate: config.rate,
+          count: options.count,
+          onSent: (batch) => {
+            progress.add(batch.length);
+            if (options.verbose) for (const item of batch) process.stdout.write(`${item.display}\n`);
+          },
+        },
+        signal,
+      ),
+    );
+    progress.finish();
+    logger.info({ sent }, 'done');
+  } finally {
+    await log.close();
+  }
+}
+
+/** A replay, everyday traffic, or traffic with labelled scenarios. */
+function itemsToProduce(config: Config, options: ProduceOptions, seed: number, logger: Logger): Iterable<ProducerItem> | AsyncIterable<ProducerItem> {
+  if (options.from) return replayJsonLines(options.from, config.topics.transactions);
+  const traffic = { seed, ratePerSecond: config.rate > 0 ? config.rate : 100, startTime: options.startTime ?? Date.now() };
+  if (!options.scenarios) return generatedTraffic(traffic, config.topics.transactions);
+  const ruleset = loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE);
+  const stream = new ScenarioStream({ ...traffic, mix: options.mix, blockedAccounts: ruleset.definition.lists.blocked.accounts });
+  for (const note of stream.notes) logger.warn(note);
+  logger.info({ labels: config.topics.labels }, 'scenarios: labels of fraud incidents and look-alikes go to the labels topic');
+  // --count cuts the stream where it is, even inside an incident: the labels sent match the transactions sent.
+  return scenarioItems(scenarioEvents(stream), { transactions: config.topics.transactions, labels: config.topics.labels });
 }

@@ -1,0 +1,94 @@
+import cliProgress from 'cli-progress';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { DEFAULT_RULES_FILE } from '../detector/rules/load.ts';
+import { EVAL_DEFAULTS, SEED_RULES_FILE, type EvalProgress } from '../eval/options.ts';
+import { formatReport } from '../eval/format.ts';
+import { runEval } from '../eval/run.ts';
+import { randomSeed } from '../generator/random.ts';
+import { MixFlag } from '../generator/scenarios/mix.ts';
+import { createLogger } from '../observability/logger.ts';
+import { untilStopped } from './lifecycle.ts';
+import { parseCommandOptions, wholeNumberFlag } from './options.ts';
+
+const EvalFlags = z.object({
+  seed: wholeNumberFlag(0, 2 ** 31 - 1),
+  transactions: wholeNumberFlag(1, 10_000_000),
+  rate: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number)
+    .pipe(z.number().gt(0, 'must be above 0').max(100_000, 'must be at most 100000'))
+    .optional(),
+  partitions: wholeNumberFlag(1, 64),
+  rules: z.string().min(1).optional(),
+  baseline: z.string().min(1).optional(),
+  startTime: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date')
+    .transform((value) => Date.parse(value))
+    .optional(),
+  mix: MixFlag,
+  json: z.boolean().default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+/** `output` is where the report goes (standard output; a test passes its own). */
+export function evalCommand(output: { write(text: string): unknown } = process.stdout): Command {
+  return new Command('eval')
+    .description('run a labelled scenario stream through the detector and score it against the seed rule')
+    .option('--seed <n>', 'seed of the scenario stream (default: random, printed)')
+    .option('--transactions <n>', `transactions in the stream (default ${EVAL_DEFAULTS.transactions})`)
+    .option('--rate <n>', `simulated transactions per second: how much time the stream spans (default ${EVAL_DEFAULTS.ratePerSecond})`)
+    .option('--partitions <n>', `partitions of the evaluation topics (default ${EVAL_DEFAULTS.partitions})`)
+    .option('--rules <file>', 'the ruleset to score (default: the shipped one)')
+    .option('--baseline <file>', 'the ruleset to compare with (default: rules/seed.yaml, the seed rule)')
+    .option('--start-time <iso>', `event time of the first transaction (default ${new Date(EVAL_DEFAULTS.startTime).toISOString()})`)
+    .option('--mix <list>', 'incidents per 10,000 transactions, e.g. card-testing=8,payroll=0 (default 6 of each)')
+    .option('--json', 'print the figures as JSON on stdout')
+    .addOption(new Option('--log-level <level>', 'log level (default warn)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .action((flags: Record<string, unknown>) => evaluate(flags, output));
+}
+
+async function evaluate(flags: Record<string, unknown>, output: { write(text: string): unknown }): Promise<void> {
+  const options = parseCommandOptions(EvalFlags, flags);
+  const logger = createLogger(options.logLevel);
+  const progress = process.stderr.isTTY ? progressBar() : undefined;
+  const report = await untilStopped(logger, (signal) =>
+    runEval({
+      seed: options.seed ?? randomSeed(),
+      transactions: options.transactions ?? EVAL_DEFAULTS.transactions,
+      ratePerSecond: options.rate ?? EVAL_DEFAULTS.ratePerSecond,
+      startTime: options.startTime ?? EVAL_DEFAULTS.startTime,
+      partitions: options.partitions ?? EVAL_DEFAULTS.partitions,
+      rulesFile: options.rules ?? DEFAULT_RULES_FILE,
+      baselineFile: options.baseline ?? SEED_RULES_FILE,
+      mix: options.mix,
+      logger,
+      onProgress: progress?.update,
+      signal,
+    }),
+  ).finally(() => progress?.stop());
+  const baselineName = options.baseline === undefined ? 'seed rule' : 'baseline';
+  output.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report, baselineName)}\n`);
+}
+
+const PHASES: Record<EvalProgress['phase'], string> = { produce: 'generating', ours: 'detecting (ours)', baseline: 'detecting (baseline)' };
+
+/** A bar on stderr for a person watching; stdout stays the report's. */
+function progressBar(): { update: (progress: EvalProgress) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: '{phase} [{bar}] {value}/{total}', clearOnComplete: true, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: EvalProgress['phase'] | undefined;
+  return {
+    update: (progress) => {
+      if (phase === undefined) bar.start(progress.total, progress.done, { phase: PHASES[progress.phase] });
+      else if (phase !== progress.phase) bar.setTotal(progress.total);
+      phase = progress.phase;
+      bar.update(Math.min(progress.done, progress.total), { phase: PHASES[progress.phase] });
+    },
+    stop: () => bar.stop(),
+  };
+}

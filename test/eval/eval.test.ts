@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { test } from 'node:test';
+import { evalCommand } from '../../src/cli/eval.ts';
+import { DEFAULT_RULES_FILE } from '../../src/detector/rules/load.ts';
+import { formatReport } from '../../src/eval/format.ts';
+import { SEED_RULES_FILE, type EvalProgress } from '../../src/eval/options.ts';
+import type { EvalReport } from '../../src/eval/report.ts';
+import { runEval } from '../../src/eval/run.ts';
+import { isFraudError } from '../../src/errors.ts';
+import { SCENARIO_KINDS } from '../../src/generator/scenarios/index.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
+
+const denseMix = Object.fromEntries(SCENARIO_KINDS.map((kind) => [kind, 25]));
+const evalDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('fraud-eval-'));
+
+test('an evaluation runs both rulesets over the same labelled stream and scores each', async () => {
+  const dirsBefore = evalDirs();
+  const phases = new Set<string>();
+  const report = await runEval({
+    seed: 5,
+    transactions: 3000,
+    ratePerSecond: 2,
+    startTime: Date.parse('2026-05-01T00:00:00Z'),
+    partitions: 1,
+    rulesFile: DEFAULT_RULES_FILE,
+    baselineFile: SEED_RULES_FILE,
+    mix: denseMix,
+    warmupTransactions: 300,
+    logger: silentLogger(),
+    onProgress: (progress: EvalProgress) => phases.add(progress.phase),
+  });
+  assert.ok(report.transactions >= 3000);
+  assert.deepEqual([...phases], ['produce', 'ours', 'baseline']);
+  for (const side of [report.ours, report.baseline]) {
+    assert.equal(side.scores.transactions.transactions, report.transactions, 'every transaction decided');
+    assert.equal(side.scores.undecided, 0);
+  }
+  assert.ok(report.labelled > report.fraudTransactions && report.fraudTransactions > 0);
+  assertSeedRuleFigures(report);
+  assert.deepEqual(evalDirs().sort(), dirsBefore.sort(), 'the temporary log is removed');
+  const table = formatReport(report);
+  for (const word of ['precision', 'structuring', 'one-off-large', 'background', 'seed rule']) assert.match(table, new RegExp(word));
+});
+
+/** What the seed's rule (amount >= 900) must score whatever the stream: facts of the scenarios' amounts. */
+function assertSeedRuleFigures(report: EvalReport): void {
+  const { scores } = report.baseline;
+  const structuring = scores.scenarios.find((s) => s.scenario === 'structuring');
+  assert.ok(structuring && structuring.incidents > 0);
+  assert.equal(structuring.recall, 1, 'structuring transfers are all >= 9,000');
+  assert.deepEqual(structuring.firstAlert, { median: 1, max: 1 });
+  const oneOff = scores.lookAlikes.kinds.find((s) => s.scenario === 'one-off-large');
+  assert.equal(oneOff?.rate, 1, 'one-off large purchases are all >= 900');
+  assert.ok((scores.transactions.recall ?? 0) > 0);
+}
+
+test('fraud eval --json prints the report as JSON', async () => {
+  let output = '';
+  const command = evalCommand({ write: (text: string) => (output += text) });
+  await command.parseAsync(['--seed', '2', '--transactions', '1500', '--mix', 'payroll=1', '--json', '--log-level', 'silent'], { from: 'user' });
+  const report = JSON.parse(output) as EvalReport;
+  assert.equal(report.seed, 2);
+  assert.ok(report.transactions >= 1500);
+  assert.ok(Array.isArray(report.ours.scores.scenarios) && Array.isArray(report.baseline.scores.lookAlikes.kinds));
+});
+
+test('fraud eval lists every invalid option with FRAUD_USAGE', async () => {
+  await assert.rejects(
+    evalCommand().parseAsync(['--transactions', 'many', '--rate', '-1', '--mix', 'nope=1'], { from: 'user' }),
+    (error: unknown) => isFraudError(error, 'FRAUD_USAGE') && error.problems.length === 3,
+  );
+});
