@@ -12,6 +12,7 @@ import {
   allWindows,
   HOUR_AND_DAY,
   hourAndDay,
+  payee,
   TEN_MINUTES_AND_HOUR,
   tenMinutesAndHour,
   type HourAndDay,
@@ -22,6 +23,7 @@ import {
 const IN_PERSON = new Set(['card-present', 'pos', 'atm', 'in-store']);
 const NEVER = -1;
 const EMPTY_HOUR_AND_DAY = Object.freeze(hourAndDay([]));
+const EMPTY_PAYEE = Object.freeze(payee([], 0));
 const EMPTY_CARD = Object.freeze(tenMinutesAndHour([]));
 
 /** Hashes of the transaction's identifiers, computed once per transaction. */
@@ -47,7 +49,7 @@ export function observe(state: PartitionState, tx: Transaction, eventTime: numbe
   const history = historyOf(account, tx, ids, eventTime);
   const geo = geoFeatures(account, tx, eventTime, settings);
   recordAccount(account, tx, ids, eventTime, history);
-  const source = sourceFeatures(account, history, eventTime, settings);
+  const source = sourceFeatures(state, account, tx.source, history, eventTime, settings);
   return {
     source,
     target: payeeFeatures(state, tx, ids, eventTime),
@@ -80,6 +82,7 @@ function historyOf(account: AccountState, tx: Transaction, ids: Ids, now: number
     age_s: known ? Math.round((now - account.firstSeen) / 1000) : 0,
     amount_mean: round2(account.amountMean),
     amount_ratio: known ? round2(tx.amount / account.amountMean) : 0,
+    amount_ratio_geo: known ? round2(tx.amount / Math.exp(account.logMean)) : 0,
     // A floor on the spread keeps a customer who always pays the same from scoring huge z for a small change.
     amount_z: n < 3 ? 0 : round2((Math.log(tx.amount) - account.logMean) / Math.max(account.logStd(), 0.25)),
     new_payee: known && !account.knowsPayee(ids.target),
@@ -105,8 +108,17 @@ function recordAccount(account: AccountState, tx: Transaction, ids: Ids, now: nu
   if (before.new_country) account.lastNewCountryAt = now;
 }
 
-function sourceFeatures(account: AccountState, history: SourceHistory, now: number, settings: FeatureSettings): SourceFeatures {
+function sourceFeatures(
+  state: PartitionState,
+  account: AccountState,
+  source: string,
+  history: SourceHistory,
+  now: number,
+  settings: FeatureSettings,
+): SourceFeatures {
   const stats = aggregateWindows(account, now, ALL_WINDOWS, (amount) => amount <= settings.smallAmount);
+  const received = state.payees.peek(source);
+  const inbound = received ? aggregateWindows(received, now, HOUR_AND_DAY) : [];
   const newPayeeTransfer = Flag.TRANSFER | Flag.NEW_PARTY;
   const floor = settings.reportingThreshold * settings.nearThresholdShare;
   return allWindows(stats, history, {
@@ -114,6 +126,9 @@ function sourceFeatures(account: AccountState, history: SourceHistory, now: numb
     near_threshold_24h: countWhere(account, now, WINDOWS['24h'], (amount) => amount >= floor && amount < settings.reportingThreshold),
     since_new_device_s: secondsSince(account.lastNewDeviceAt, now),
     since_new_country_s: secondsSince(account.lastNewCountryAt, now),
+    inbound_count_1h: inbound[0]?.count ?? 0,
+    inbound_count_24h: inbound[1]?.count ?? 0,
+    inbound_sum_24h: inbound[1]?.sum ?? 0,
   });
 }
 
@@ -136,8 +151,15 @@ function travel(last: { lat: number; lon: number; at: number }, here: { lat: num
 }
 
 function payeeFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number): PayeeFeatures {
-  if (tx.channel !== 'transfer') return EMPTY_HOUR_AND_DAY;
-  return sharedKey(state.payees.touch(tx.target), tx.amount, ids.source, now);
+  if (tx.channel !== 'transfer') return EMPTY_PAYEE;
+  const key = state.payees.touch(tx.target);
+  const before = key.history;
+  const firstSeen = before === 0 ? now : key.firstSeen;
+  key.record(now, tx.amount, ids.source, 0, 0);
+  const features = payee(aggregateWindows(key, now, HOUR_AND_DAY), state.accounts.peek(tx.target)?.history ?? 0);
+  features.history = before;
+  features.age_s = Math.round((now - firstSeen) / 1000);
+  return features;
 }
 
 function cardFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number, settings: FeatureSettings): CardFeatures {
