@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { checkDashboardSettings, startDashboard } from '../dashboard/index.ts';
-import { generatedTraffic } from '../generator/generated.ts';
+import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { produceItems } from '../generator/producer.ts';
 import { randomSeed } from '../generator/random.ts';
+import { FRAUD_SCENARIOS, PRODUCES, SCENARIO_KINDS, ScenarioStream, scenarioEvents, scenarioItems, type Mix } from '../generator/scenarios/index.ts';
 import type { Log } from '../log/types.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -77,12 +78,31 @@ async function runPipeline(options: PipelineOptions): Promise<void> {
   }
 }
 
+/**
+ * A demo has minutes, not hours: each kind of fraud incident about every 67 transactions
+ * (the labelled scenarios at 25 times their evaluation rate), so red rows come within the
+ * first minute at 2 transactions/s. `fraud produce --scenarios` keeps the realistic mix.
+ */
+const DEMO_MIX: Partial<Mix> = Object.fromEntries(
+  SCENARIO_KINDS.filter((kind) => PRODUCES[kind].some((name) => (FRAUD_SCENARIOS as readonly string[]).includes(name))).map((kind) => [kind, 150]),
+);
+const DEMO_WARMUP = 0;
+
 async function generate(options: PipelineOptions, signal: AbortSignal): Promise<void> {
   const { config } = options;
   const producer = await options.log.createProducer();
   const seed = options.seed ?? randomSeed();
-  const items = generatedTraffic({ seed, ratePerSecond: config.rate > 0 ? config.rate : 100, startTime: Date.now() }, config.topics.transactions);
-  options.logger.info({ rate: config.rate, seed }, 'generating transactions');
+  const ruleset = loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE);
+  const stream = new ScenarioStream({
+    seed,
+    ratePerSecond: config.rate > 0 ? config.rate : 100,
+    startTime: Date.now(),
+    mix: DEMO_MIX,
+    warmupTransactions: DEMO_WARMUP,
+    blockedAccounts: ruleset.definition.lists.blocked.accounts,
+  });
+  const items = scenarioItems(scenarioEvents(stream), { transactions: config.topics.transactions, labels: config.topics.labels });
+  options.logger.info({ rate: config.rate, seed }, 'generating transactions with fraud scenarios mixed in');
   await produceItems({ producer, items, rate: config.rate, count: options.count, onSent: (batch) => options.metrics.produced.inc(batch.length) }, signal);
   await producer.close();
   // With --count the generator ends first; detector and dashboard keep serving until stopped.

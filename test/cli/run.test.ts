@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startFraud } from '../helpers/cli.ts';
+import { eventually } from '../helpers/log.ts';
+import { tempDir } from '../helpers/temp.ts';
+
+interface Stats {
+  transactions: number;
+  legit: number;
+  review: number;
+  fraud: number;
+}
+
+test('fraud run serves the page and decides a stream with fraud in it, then stops cleanly on SIGINT', { timeout: 90_000 }, async (t) => {
+  const run = startFraud(t, ['run', '--data-dir', tempDir(t), '--port', '0', '--rate', '40', '--seed', '3', '--log-level', 'warn']);
+  let url = '';
+  assert.ok(
+    await eventually(async () => {
+      url = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(run.output())?.[1] ?? '';
+      return url !== '';
+    }, 30_000),
+    `printed its URL: ${run.output()}`,
+  );
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Fraud Detector/);
+  let stats: Stats = { transactions: 0, legit: 0, review: 0, fraud: 0 };
+  const sawBoth = await eventually(async () => {
+    stats = (await (await fetch(`${url}api/stats`)).json()) as Stats;
+    return stats.legit > 0 && stats.review + stats.fraud > 0;
+  }, 60_000, 500);
+  assert.ok(sawBoth, `legit and flagged decisions arrived: ${JSON.stringify(stats)}`);
+  run.child.kill('SIGINT');
+  assert.deepEqual(await run.exited, { code: 0, signal: null });
+});
