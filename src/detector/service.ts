@@ -1,5 +1,5 @@
 import { isFraudError } from '../errors.ts';
-import type { Log, LogConsumer, TopicPartition } from '../log/types.ts';
+import type { Log, LogConsumer, PartitionPosition, TopicPartition } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { BatchProcessor, type OutputTopics, type ProcessedRecord } from './processor.ts';
@@ -63,20 +63,20 @@ export async function runDetector(options: DetectorOptions, signal: AbortSignal)
   });
   const totals: DetectorTotals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
   try {
-    while (!signal.aborted) await runOnce(consumer, processor, options, totals, signal);
+    while (!signal.aborted) await runOnce({ consumer, processor, state }, options, totals, signal);
   } finally {
     await consumer.close();
   }
   return totals;
 }
 
-async function runOnce(
-  consumer: LogConsumer,
-  processor: BatchProcessor,
-  options: DetectorOptions,
-  totals: DetectorTotals,
-  signal: AbortSignal,
-): Promise<void> {
+interface Loop {
+  consumer: LogConsumer;
+  processor: BatchProcessor;
+  state: DetectorState;
+}
+
+async function runOnce({ consumer, processor, state }: Loop, options: DetectorOptions, totals: DetectorTotals, signal: AbortSignal): Promise<void> {
   const records = await consumer.poll({ maxRecords: options.batchSize, maxWaitMs: 500, signal });
   if (records.length === 0) return;
   const stopTimer = options.metrics?.batchSeconds.startTimer();
@@ -85,7 +85,9 @@ async function runOnce(
     await consumer.commitBatch(batch.outputs, batch.positions);
   } catch (error) {
     if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
-    // Another detector owns these partitions now and will decide the records itself.
+    // Another detector owns these partitions now and will decide the records itself, or
+    // they will be read again here: either way the windows must forget this batch.
+    await forgetBatch(batch.positions, consumer, processor, state, options);
     totals.fencedBatches++;
     options.metrics?.batches.inc({ result: 'fenced' });
     options.logger.warn({ records: records.length }, 'batch dropped: its partitions moved to another detector');
@@ -96,6 +98,24 @@ async function runOnce(
   options.metrics?.batches.inc({ result: 'committed' });
   count(batch.processed, totals, options.metrics);
   options.onCommitted?.(batch.processed);
+}
+
+/**
+ * After a refused batch, the state of its partitions holds records that were not
+ * committed: drop it, and rebuild the partitions still ours from their committed position.
+ */
+async function forgetBatch(
+  positions: PartitionPosition[],
+  consumer: LogConsumer,
+  processor: BatchProcessor,
+  state: DetectorState,
+  options: DetectorOptions,
+): Promise<void> {
+  const owned = new Set(consumer.assignment().map((tp) => `${tp.topic}\u0000${tp.partition}`));
+  state.drop(positions);
+  for (const tp of positions) {
+    if (owned.has(`${tp.topic}\u0000${tp.partition}`)) await rebuild({ topic: tp.topic, partition: tp.partition }, consumer, processor, options);
+  }
 }
 
 /** Replays the records before the committed position of a newly assigned partition into the state. */

@@ -85,7 +85,8 @@ export interface LogConsumer {
    * Appends `outputs` and commits `positions` as one step, the heart of
    * consume-decide-produce. Throws FRAUD_LOG_FENCED when another member of the group
    * owns one of the partitions now; the caller then drops the batch, which the owner
-   * reads again from the last committed position.
+   * reads again from the last committed position. Outputs may become visible to readers
+   * a moment after this resolves (Kafka finishes a transaction's markers asynchronously).
    */
   commitBatch(outputs: OutgoingRecord[], positions: PartitionPosition[]): Promise<void>;
   /** Partitions currently assigned to this consumer. */

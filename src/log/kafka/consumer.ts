@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectionPool, Consumer, FetchIsolationLevels } from '@platformatic/kafka';
+import { FraudError } from '../../errors.ts';
+import { sleep } from '../../util/wait.ts';
+import type {
+  AssignmentChange,
+  ConsumerOptions,
+  LogConsumer,
+  LogRecord,
+  OutgoingRecord,
+  PartitionPosition,
+  PollOptions,
+  TopicPartition,
+} from '../types.ts';
+import { closedError, fenced, hasBrokerError, kafkaCall, toFraudError } from './errors.ts';
+import { Fetcher } from './fetcher.ts';
+import { GroupMembership } from './group.ts';
+import { commitOffsets, fetchCommitted, slotOf, type GroupGeneration } from './offsets.ts';
+import { clientOptions, FETCH_LIMITS, KAFKA_TIMINGS, type KafkaLogOptions } from './options.ts';
+import { closeClient } from './producer.ts';
+import { StartPositions } from './positions.ts';
+import { AtLeastOnceCommitter, TransactionalCommitter, type BatchCommitter } from './transactions.ts';
+
+type Listener = (change: AssignmentChange) => void | Promise<void>;
+
+/** How often poll asks again while an assignment cannot be announced yet (offsets still unstable). */
+const NOT_READY_RETRY_MS = 50;
+
+/** Opens a consumer: without a group its positions are resolved now, a group member joins in the background. */
+export async function createKafkaConsumer(
+  logOptions: KafkaLogOptions,
+  options: ConsumerOptions,
+  onClosed: (consumer: LogConsumer) => void = () => undefined,
+): Promise<LogConsumer> {
+  const consumer = new KafkaConsumer(logOptions, options, onClosed);
+  try {
+    await consumer.start();
+  } catch (error) {
+    await consumer.close();
+    throw toFraudError(error, `opening a consumer of ${options.topics.join(', ')}`);
+  }
+  return consumer;
+}
+
+/**
+ * poll() over our own fetcher (fetcher.ts) rather than the client's stream: positions
+ * must be rewound after a refused commit and re-read from committed offsets after a
+ * rebalance, which the stream, with records already buffered, cannot do exactly.
+ */
+class KafkaConsumer implements LogConsumer {
+  readonly #options: ConsumerOptions;
+  readonly #client: Consumer;
+  readonly #pool: ConnectionPool;
+  readonly #fetcher: Fetcher;
+  readonly #starts: StartPositions;
+  readonly #group: GroupMembership | undefined;
+  readonly #committer: BatchCommitter;
+  readonly #listeners: Listener[] = [];
+  readonly #onClosed: (consumer: LogConsumer) => void;
+  /** Partitions whose next position must come from the committed offsets (new, or rewound). */
+  readonly #reseed = new Map<string, TopicPartition>();
+  #partitions: TopicPartition[] = [];
+  #unannounced: AssignmentChange | undefined;
+  #closed = false;
+
+  constructor(logOptions: KafkaLogOptions, options: ConsumerOptions, onClosed: (consumer: LogConsumer) => void) {
+    this.#options = options;
+    this.#onClosed = onClosed;
+    const base = clientOptions(logOptions, options.groupId === undefined ? 'reader' : 'consumer');
+    this.#client = new Consumer({
+      ...base,
+      // The client needs a group id even to fetch; one that never joins for group-less reading.
+      groupId: options.groupId ?? `${logOptions.clientId}-reader-${randomUUID()}`,
+      autocommit: false,
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+      maxWaitTime: KAFKA_TIMINGS.fetchMaxWaitMs,
+      maxBytes: FETCH_LIMITS.maxBytes,
+    });
+    this.#pool = new ConnectionPool(base.clientId, base);
+    this.#starts = new StartPositions(this.#client, options);
+    this.#fetcher = new Fetcher(this.#client, this.#pool, (tp) => this.#starts.afterOutOfRange(tp));
+    if (options.groupId !== undefined) {
+      this.#group = new GroupMembership(this.#client, options.topics, () => this.#fetcher.wake());
+    }
+    this.#committer =
+      options.exactlyOnce && options.groupId !== undefined
+        ? new TransactionalCommitter(logOptions, this.#client, options.groupId)
+        : new AtLeastOnceCommitter(logOptions, this.#client);
+  }
+
+  async start(): Promise<void> {
+    if (this.#group) {
+      void this.#group.start(); // poll waits for the join, within its maxWaitMs
+      return;
+    }
+    this.#partitions = await this.#starts.allPartitions();
+    for (const tp of this.#partitions) this.#reseed.set(slotOf(tp), tp);
+    await this.#reseedPositions();
+    this.#unannounced = { assigned: [...this.#partitions], revoked: [] };
+  }
+
+  async poll({ maxRecords, maxWaitMs, signal }: PollOptions): Promise<LogRecord[]> {
+    this.#assertOpen();
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const ready = await this.#refresh();
+      this.#fetcher.throwIfFailed();
+      const records = ready ? this.#fetcher.take(maxRecords) : [];
+      if (records.length > 0 || Date.now() >= deadline || signal?.aborted || this.#closed) return records;
+      // Records, a join (the group's listener wakes the fetcher) or, while offsets are unstable, a retry.
+      if (ready || !this.#group?.joined) await this.#fetcher.waitForRecords(deadline, signal);
+      else await sleep(Math.min(NOT_READY_RETRY_MS, deadline - Date.now()), signal);
+    }
+  }
+
+  async commit(positions: PartitionPosition[]): Promise<void> {
+    await this.#guarded(positions, async (generation) => {
+      if (generation) await kafkaCall('committing consumer offsets', () => commitOffsets(this.#client, generation, positions));
+    });
+  }
+
+  async commitBatch(outputs: OutgoingRecord[], positions: PartitionPosition[]): Promise<void> {
+    await this.#guarded(positions, (generation) => this.#committer.commit(outputs, positions, generation));
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.#partitions];
+  }
+
+  onAssignmentChange(listener: Listener): void {
+    this.#listeners.push(listener);
+  }
+
+  async committed(partitions: TopicPartition[]): Promise<PartitionPosition[]> {
+    this.#assertOpen();
+    const groupId = this.#options.groupId;
+    if (groupId === undefined || partitions.length === 0) return [];
+    const offsets = await kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, false));
+    return partitions.flatMap((tp) => {
+      const offset = offsets.get(slotOf(tp));
+      return offset === undefined ? [] : [{ ...tp, offset }];
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#fetcher.close();
+    await this.#committer.close().catch(() => undefined);
+    await this.#pool.close().catch(() => undefined);
+    await closeClient(this.#client); // leaves the group: the others take over at once
+    this.#onClosed(this);
+  }
+
+  /**
+   * Runs a commit if every position is still ours. On any failure the partitions of the
+   * batch that are still assigned go back to their committed positions: the caller drops
+   * the batch, so its records must be read again, not skipped.
+   */
+  async #guarded(positions: PartitionPosition[], commit: (generation: GroupGeneration | undefined) => Promise<void>): Promise<void> {
+    this.#assertOpen();
+    if (positions.length > 0 && !this.#group) {
+      throw new FraudError('FRAUD_LOG_IO', 'a consumer without a group cannot commit positions');
+    }
+    const lost = positions.find((position) => !this.#group?.owns(position));
+    if (lost) {
+      this.#rewind(positions);
+      throw fenced(`partition ${lost.topic}[${lost.partition}] is no longer assigned to this consumer`);
+    }
+    // Checked before anything is sent: without exactlyOnce, outputs sent by a member the
+    // group is leaving would stay visible after its commit is refused (duplicates).
+    if (positions.length > 0 && this.#group && !this.#group.isCurrent(!this.#options.exactlyOnce)) {
+      this.#rewind(positions);
+      throw fenced('the consumer group is rebalancing: this batch is left to the next owner of its partitions');
+    }
+    try {
+      await commit(this.#group?.current?.generation);
+    } catch (error) {
+      this.#rewind(positions);
+      throw toFraudError(error, 'committing a batch');
+    }
+  }
+
+  #rewind(positions: PartitionPosition[]): void {
+    for (const position of positions) {
+      if (!this.#partitions.some((tp) => slotOf(tp) === slotOf(position))) continue;
+      const tp = { topic: position.topic, partition: position.partition };
+      this.#fetcher.remove(tp);
+      this.#reseed.set(slotOf(tp), tp);
+    }
+  }
+
+  /**
+   * Between batches: applies group changes, positions new or rewound partitions, then tells
+   * the listeners. False while a change cannot be announced yet (not joined, or positions
+   * still unknown): no record may be returned before the listeners have seen the change.
+   */
+  async #refresh(): Promise<boolean> {
+    if (this.#group) {
+      this.#group.throwIfFailed();
+      if (!this.#group.joined) return false;
+      this.#applyGroupUpdate();
+    }
+    if (this.#reseed.size > 0) await this.#reseedPositions();
+    const change = this.#unannounced;
+    if (!change) return true;
+    if (change.assigned.some((tp) => this.#reseed.has(slotOf(tp)))) return false;
+    this.#unannounced = undefined;
+    for (const listener of this.#listeners) await listener(change);
+    return true;
+  }
+
+  #applyGroupUpdate(): void {
+    const update = this.#group?.takeUpdate();
+    if (!update) return;
+    for (const tp of update.change.revoked) {
+      this.#fetcher.remove(tp);
+      this.#reseed.delete(slotOf(tp));
+    }
+    for (const tp of update.change.assigned) {
+      this.#fetcher.remove(tp);
+      this.#reseed.set(slotOf(tp), tp);
+    }
+    this.#partitions = update.membership.partitions;
+    const owned = new Set(this.#partitions.map(slotOf));
+    const previous = this.#unannounced ?? { assigned: [], revoked: [] };
+    this.#unannounced = {
+      assigned: uniq([...previous.assigned, ...update.change.assigned]).filter((tp) => owned.has(slotOf(tp))),
+      revoked: uniq([...previous.revoked, ...update.change.revoked]),
+    };
+  }
+
+  async #reseedPositions(): Promise<void> {
+    const pending = [...this.#reseed];
+    const groupId = this.#options.groupId;
+    let committed = new Map<string, number>();
+    if (groupId !== undefined) {
+      try {
+        committed = await fetchCommitted(this.#client, groupId, pending.map(([, tp]) => tp), true);
+      } catch (error) {
+        // A transaction holding offsets of these partitions is still open: ask again next poll.
+        if (hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT')) return;
+        throw toFraudError(error, 'reading committed offsets');
+      }
+    }
+    const starts = await kafkaCall('listing partition offsets', () => this.#starts.resolve(pending.map(([, tp]) => tp), committed));
+    for (const [slot, tp] of pending) {
+      const offset = starts.get(slot);
+      if (this.#reseed.get(slot) !== tp || offset === undefined) continue; // changed meanwhile
+      this.#reseed.delete(slot);
+      this.#fetcher.seek(tp, offset);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError('consumer');
+  }
+}
+
+function uniq(partitions: TopicPartition[]): TopicPartition[] {
+  return [...new Map(partitions.map((tp) => [slotOf(tp), tp])).values()];
+}

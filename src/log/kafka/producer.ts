@@ -1,0 +1,139 @@
+import { Producer } from '@platformatic/kafka';
+import type { LogProducer, OutgoingRecord } from '../types.ts';
+import { closedError, toFraudError } from './errors.ts';
+import { clientOptions, type KafkaLogOptions } from './options.ts';
+import { createPartitioner, toKafkaMessage } from './records.ts';
+
+export type KafkaClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * An idempotent producer: acks=all (the client forces it), one request in flight per
+ * broker, sequence numbers so a retried batch is never written twice. With a
+ * transactional id it can run transactions (the client requires `idempotent: true`).
+ */
+export function createClientProducer(options: KafkaLogOptions, role: string, transaction?: TransactionalProducerId): KafkaClientProducer {
+  return new Producer<Buffer, Buffer, Buffer, Buffer>({
+    ...clientOptions(options, role),
+    idempotent: true,
+    ...(transaction ?? {}),
+    partitioner: createPartitioner(),
+  });
+}
+
+/**
+ * A transactional id, with the producer id and epoch it last had when a new client takes
+ * over from a failed one. The client sends InitProducerId with producer id 0 and epoch 0
+ * unless told otherwise, which the broker refuses (PRODUCER_FENCED) for a transactional id
+ * it already knows; with the previous id and epoch it bumps the epoch (KIP-360), which also
+ * aborts whatever the previous client left open.
+ */
+export interface TransactionalProducerId {
+  transactionalId: string;
+  producerId?: bigint;
+  producerEpoch?: number;
+}
+
+/** Closes a client, falling back to dropping its connections if a polite close fails. */
+export async function closeClient(client: { close(): Promise<void>; connections: { close(): Promise<void> } }): Promise<void> {
+  try {
+    await client.close();
+  } catch {
+    await client.connections.close().catch(() => undefined);
+  }
+}
+
+/** Clients being closed in the background (replaced after a failure), awaited by close(). */
+export class Retired {
+  readonly #closing = new Set<Promise<void>>();
+
+  close(client: Parameters<typeof closeClient>[0]): void {
+    const closing = closeClient(client).finally(() => this.#closing.delete(closing));
+    this.#closing.add(closing);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.#closing);
+  }
+}
+
+interface Pending {
+  records: OutgoingRecord[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * `send` resolves once the broker acknowledged every record (acks=all). Sends made while
+ * another is in flight are merged into the next request (group commit), in call order.
+ *
+ * After a failed send the client is replaced by a new one: the client only advances its
+ * per-partition sequence numbers when the whole request succeeded, so after a partial
+ * failure the next batch of a partition that *was* written would reuse a sequence, and the
+ * broker would answer DUPLICATE_SEQUENCE_NUMBER with success without writing it.
+ */
+export class KafkaProducer implements LogProducer {
+  readonly #options: KafkaLogOptions;
+  readonly #onClosed: () => void;
+  readonly #retired = new Retired();
+  #client: KafkaClientProducer | undefined;
+  #queue: Pending[] = [];
+  #draining: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: KafkaLogOptions, onClosed: () => void = () => undefined) {
+    this.#options = options;
+    this.#onClosed = onClosed;
+  }
+
+  send(records: OutgoingRecord[]): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError('producer'));
+    if (records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ records, resolve, reject });
+      this.#startDrain();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#draining) await this.#draining; // sends accepted before close still go out
+    if (this.#client) this.#retired.close(this.#client);
+    this.#client = undefined;
+    await this.#retired.settled();
+    this.#onClosed();
+  }
+
+  #startDrain(): void {
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      // A send queued between the loop's last check and now starts its own drain.
+      if (this.#queue.length > 0) this.#startDrain();
+    });
+  }
+
+  /** Never rejects: each batch's outcome goes to its callers. */
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.#sendNow(batch.flatMap((pending) => pending.records));
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+  }
+
+  async #sendNow(records: OutgoingRecord[]): Promise<void> {
+    const client = (this.#client ??= createClientProducer(this.#options, 'producer'));
+    try {
+      await client.send({ messages: records.map(toKafkaMessage) });
+    } catch (error) {
+      this.#client = undefined;
+      this.#retired.close(client);
+      throw toFraudError(error, `sending ${records.length} record(s) to Kafka`);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer } from '@platformatic/kafka';
+import type { OutgoingRecord, PartitionPosition } from '../types.ts';
+import { kafkaCall, toFraudError } from './errors.ts';
+import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
+import type { KafkaLogOptions } from './options.ts';
+import { createClientProducer, Retired, KafkaProducer, type KafkaClientProducer, type TransactionalProducerId } from './producer.ts';
+import { toKafkaMessage } from './records.ts';
+
+/** Waits for every promise (so an abort never overlaps a request) and throws the first failure. */
+async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise<void> {
+  const results = await Promise.allSettled(promises.filter((promise): promise is Promise<unknown> => promise !== undefined));
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/** The client does not export its Transaction class. */
+type KafkaTransaction = Awaited<ReturnType<KafkaClientProducer['beginTransaction']>>;
+
+/** How a consumer's commitBatch appends its outputs and commits its input positions. */
+export interface BatchCommitter {
+  commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Without exactlyOnce: outputs first (acks=all), then offsets. A crash in between re-decides the batch. */
+export class AtLeastOnceCommitter implements BatchCommitter {
+  readonly #options: KafkaLogOptions;
+  readonly #client: Consumer;
+  #producer: KafkaProducer | undefined;
+
+  constructor(options: KafkaLogOptions, client: Consumer) {
+    this.#options = options;
+    this.#client = client;
+  }
+
+  async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
+    if (outputs.length > 0) await (this.#producer ??= new KafkaProducer(this.#options)).send(outputs);
+    if (positions.length > 0 && generation) {
+      await kafkaCall('committing consumer offsets', () => commitOffsets(this.#client, generation, positions));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#producer?.close();
+  }
+}
+
+/**
+ * With exactlyOnce: one Kafka transaction holds the outputs and the input positions
+ * (TxnOffsetCommit), so read_committed readers see both or neither.
+ *
+ * Zombies are fenced as KIP-447 intends: the TxnOffsetCommit carries the generation and
+ * member id under which the batch was read, and the group coordinator refuses it
+ * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, ...) once the group has rebalanced; the
+ * transaction is then aborted and its outputs are never visible. The transactional id is
+ * unique per consumer instance: fencing comes from the group generation, not from ids.
+ */
+export class TransactionalCommitter implements BatchCommitter {
+  readonly #options: KafkaLogOptions;
+  readonly #client: Consumer;
+  readonly #baseId: string;
+  /** Who the next producer is: our transactional id and, after a failure, the previous producer id and epoch. */
+  #identity: TransactionalProducerId;
+  #generation = 0;
+  readonly #retired = new Retired();
+  #producer: KafkaClientProducer | undefined;
+
+  constructor(options: KafkaLogOptions, client: Consumer, groupId: string) {
+    this.#options = options;
+    this.#client = client;
+    this.#baseId = `${options.clientId}-${groupId}-${randomUUID()}`;
+    this.#identity = { transactionalId: this.#baseId };
+  }
+
+  async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
+    if (outputs.length === 0 && positions.length === 0) return;
+    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
+    let transaction: KafkaTransaction | undefined;
+    try {
+      const open = await producer.beginTransaction();
+      transaction = open;
+      const withOffsets = positions.length > 0 && generation !== undefined;
+      // AddOffsetsToTxn first: it and AddPartitionsToTxn both go to the transaction
+      // coordinator and must not overlap. Then the produce (partition leaders) and the
+      // TxnOffsetCommit (group coordinator) are independent and go out together.
+      if (withOffsets) await open.addConsumer(this.#client);
+      await settleAll([
+        outputs.length > 0 ? open.send({ messages: outputs.map(toKafkaMessage) }) : undefined,
+        withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
+      ]);
+      await open.commit();
+    } catch (error) {
+      await this.#abandon(producer, transaction);
+      throw toFraudError(error, 'committing a batch in a Kafka transaction');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#producer) this.#retired.close(this.#producer);
+    this.#producer = undefined;
+    await this.#retired.settled();
+  }
+
+  #transactionOf(producer: KafkaClientProducer): TransactionIdentity {
+    return { transactionalId: this.#identity.transactionalId, producerId: producer.producerId ?? -1n, producerEpoch: producer.producerEpoch ?? -1 };
+  }
+
+  /**
+   * Aborts, then replaces the producer: the client keeps sequence numbers that may be
+   * wrong after a failed request, and a new producer with the same transactional id
+   * (InitProducerId) also aborts the transaction if our abort could not be sent.
+   */
+  async #abandon(producer: KafkaClientProducer, transaction: KafkaTransaction | undefined): Promise<void> {
+    if (transaction && !transaction.completed) await transaction.abort().catch(() => undefined);
+    if (this.#producer === producer) {
+      this.#producer = undefined;
+      const { producerId, producerEpoch } = producer;
+      // Without a known producer id and epoch the old transactional id cannot be taken over: use a new one.
+      this.#identity =
+        producerId !== undefined && producerEpoch !== undefined
+          ? { transactionalId: this.#identity.transactionalId, producerId, producerEpoch }
+          : { transactionalId: `${this.#baseId}-${++this.#generation}` };
+    }
+    this.#retired.close(producer);
+  }
+}
