@@ -1,10 +1,9 @@
-import { derivedId, withDecision, type Decision, type DecidedTransaction } from '../domain/decision.ts';
+import { decidedJson, derivedId, withDecision, type Decision, type DecidedTransaction } from '../domain/decision.ts';
 import { toDeadLetter, type DeadLetter, type DeadLetterCode } from '../domain/dead-letter.ts';
 import { eventTimeOf, type Transaction } from '../domain/transaction.ts';
 import { parseTransaction } from '../domain/validation.ts';
 import type { LogRecord, OutgoingRecord, PartitionPosition } from '../log/types.ts';
 import { observe } from './features/extract.ts';
-import { listFeatures } from './features/lists.ts';
 import type { Features } from './features/types.ts';
 import { evaluateRules, type RuleOutcome } from './rules/engine.ts';
 import type { Ruleset } from './rules/ruleset.ts';
@@ -35,7 +34,15 @@ export const EVIDENCE_HEADER = 'fraud-evidence';
 export const SHADOW_HEADER = 'fraud-shadow';
 
 export type ProcessedRecord =
-  | { kind: 'decision'; record: LogRecord; transaction: DecidedTransaction; outcomes: RuleOutcome[]; features: Features }
+  | {
+      kind: 'decision';
+      record: LogRecord;
+      transaction: DecidedTransaction;
+      /** The decided transaction as it is written to the output topic. */
+      json: string;
+      outcomes: RuleOutcome[];
+      features: Features;
+    }
   | { kind: 'dead-letter'; record: LogRecord; deadLetter: DeadLetter };
 
 export interface BatchResult {
@@ -91,14 +98,15 @@ export class BatchProcessor {
     const parsed = parseTransaction(record.value, { maxRecordBytes: this.#options.maxRecordBytes });
     if (!parsed.ok) return this.#deadLetter(record, parsed.error, parsed.reason);
     try {
-      return this.#decide(record, parsed.transaction, ruleset, decidedAt);
+      return this.#decide(record, parsed, ruleset, decidedAt);
     } catch (error) {
       // A bug of ours must not stop the stream either: the record is kept, with why.
       return this.#deadLetter(record, 'DECIDE_FAILED', error instanceof Error ? error.message : String(error));
     }
   }
 
-  #decide(record: LogRecord, transaction: Transaction, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+  #decide(record: LogRecord, parsed: { transaction: Transaction; text: string }, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+    const { transaction } = parsed;
     const features = this.#features(record, transaction, ruleset);
     const evaluation = evaluateRules(ruleset, { tx: transaction, f: features });
     const decision: Decision = {
@@ -113,6 +121,7 @@ export class BatchProcessor {
       kind: 'decision',
       record,
       transaction: withDecision(transaction, decision, fallbackId),
+      json: decidedJson(parsed.text, transaction, decision, fallbackId),
       outcomes: evaluation.outcomes,
       features,
     };
@@ -121,7 +130,7 @@ export class BatchProcessor {
   #features(record: LogRecord, transaction: Transaction, ruleset: Ruleset): Features {
     const state = this.#options.state.for(record.topic, record.partition);
     const eventTime = eventTimeOf(transaction, record.timestamp);
-    return { ...observe(state, transaction, eventTime, ruleset.features), lists: listFeatures(ruleset.lists, transaction) };
+    return observe(state, transaction, eventTime, ruleset.features, ruleset.lists);
   }
 
   #deadLetter(record: LogRecord, error: DeadLetterCode, reason: string): ProcessedRecord {
@@ -139,7 +148,7 @@ export class BatchProcessor {
     const shadowHits = result.outcomes.filter((outcome) => outcome.shadow && outcome.outcome === 'hit').map((outcome) => outcome.rule);
     if (shadowHits.length > 0) headers[SHADOW_HEADER] = JSON.stringify(shadowHits);
     const topic = verdict === 'legit' ? topics.legit : topics.fraud;
-    return { topic, key: result.record.key, value: JSON.stringify(result.transaction), headers };
+    return { topic, key: result.record.key, value: result.json, headers };
   }
 }
 

@@ -30,6 +30,22 @@ export function withDecision(transaction: Transaction, decision: Decision, fallb
   return { ...transaction, id, decision };
 }
 
+/**
+ * The decided transaction as JSON text: the input record's own text with `decision`
+ * (and a derived `id`) appended before its closing brace. The input reaches the output
+ * byte for byte (key order, number formatting, unknown fields), and nothing is parsed
+ * and printed again. When the input already has a `decision` key, or an `id` that is
+ * not a usable string, the object is printed whole instead, so no key appears twice.
+ */
+export function decidedJson(inputText: string, transaction: Transaction, decision: Decision, fallbackId: string): string {
+  const text = inputText.trimEnd();
+  const hasId = typeof transaction.id === 'string' && transaction.id.length > 0;
+  const clash = 'decision' in transaction || (!hasId && 'id' in transaction);
+  if (clash || !text.endsWith('}')) return JSON.stringify(withDecision(transaction, decision, fallbackId));
+  const idField = hasId ? '' : `,"id":${JSON.stringify(fallbackId)}`;
+  return `${text.slice(0, -1).trimEnd()}${idField},"decision":${JSON.stringify(decision)}}`;
+}
+
 /** The id a transaction without one gets: unique and stable, because a record's place in the log is. */
 export function derivedId(topic: string, partition: number, offset: number): string {
   return `${topic}-${partition}-${offset}`;

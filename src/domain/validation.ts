@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { core } from 'zod';
 import type { DeadLetterCode } from './dead-letter.ts';
+import { quickCheck } from './quick-check.ts';
 import { TransactionSchema, type Transaction } from './transaction.ts';
 
 export type ParseResult =
-  | { ok: true; transaction: Transaction }
+  /** `text` is the record as received, so a decision can carry it byte for byte. */
+  | { ok: true; transaction: Transaction; text: string }
   | { ok: false; error: DeadLetterCode; reason: string };
 
 export interface ParseLimits {
@@ -23,8 +25,9 @@ export function parseTransaction(value: Buffer | null, limits: ParseLimits): Par
   }
   if (!isUtf8(value)) return fail('NOT_UTF8', 'the record is not valid UTF-8 text');
   let parsed: unknown;
+  const text = value.toString('utf8');
   try {
-    parsed = JSON.parse(value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     // Deep nesting surfaces as a RangeError from the parser: still just bad input.
     return fail('NOT_JSON', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
@@ -33,10 +36,14 @@ export function parseTransaction(value: Buffer | null, limits: ParseLimits): Par
     return fail('NOT_OBJECT', `expected a JSON object, got ${describeJsonType(parsed)}`);
   }
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (depthOf(parsed, maxDepth) > maxDepth) return fail('TOO_DEEP', `the record nests deeper than ${maxDepth} levels`);
+  if (hasNesting(parsed as object) && depthOf(parsed, maxDepth) > maxDepth) {
+    return fail('TOO_DEEP', `the record nests deeper than ${maxDepth} levels`);
+  }
+  const record = parsed as Record<string, unknown>;
+  if (quickCheck(record)) return { ok: true, transaction: record as Transaction, text };
   const result = TransactionSchema.safeParse(parsed);
-  if (result.success) return { ok: true, transaction: parsed as Transaction };
-  return explain(result.error.issues, parsed as Record<string, unknown>);
+  if (result.success) return { ok: true, transaction: record as Transaction, text };
+  return explain(result.error.issues, record);
 }
 
 function explain(issues: core.$ZodIssue[], input: Record<string, unknown>): ParseResult {
@@ -92,6 +99,15 @@ function expectation(field: string): string {
 function preview(value: unknown): string {
   const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** A flat object (the usual transaction) needs no depth walk. */
+function hasNesting(value: object): boolean {
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object') return true;
+  }
+  return false;
 }
 
 /** Nesting depth, walked without recursion and stopped as soon as it passes the limit. */

@@ -148,7 +148,7 @@ test('idle keys are evicted once the stream has moved past the longest window', 
   const state = new PartitionState();
   feed(state, [[0, { source: 'old', card: 'c-old', device: 'd-old' }]]);
   feed(state, [[25 * HOUR, { source: 'new', card: 'c-new', device: 'd-new' }]]);
-  assert.ok(state.sweep() >= 3);
+  assert.ok(state.sweep() >= 2, 'the old account and its device');
   assert.equal(state.accounts.peek('old'), undefined);
   assert.ok(state.accounts.peek('new'));
 });

@@ -102,3 +102,20 @@ test('flagged decisions carry the evidence of each rule that fired; shadow hits 
   assert.equal(plain?.headers?.[EVIDENCE_HEADER], undefined, 'legit decisions carry no evidence');
   assert.deepEqual(JSON.parse(plain?.headers?.[SHADOW_HEADER] ?? '[]'), ['trial']);
 });
+
+test('the input record reaches the output byte for byte, with the decision appended', () => {
+  const text = '{ "source":"A","target":"B", "amount": 950.50, "currency":"EUR","note":"été" ,"id":"x1"}\n';
+  const [output] = processor.process([aRecord(Buffer.from(text))]).outputs;
+  const value = String(output?.value);
+  assert.ok(value.startsWith('{ "source":"A","target":"B", "amount": 950.50, "currency":"EUR","note":"été" ,"id":"x1","decision":{'), value);
+  assert.equal((JSON.parse(value) as { decision: { verdict: string } }).decision.verdict, 'fraud');
+});
+
+test('an input with a decision key or a null id is printed whole, so no key appears twice', () => {
+  for (const input of [{ ...aTransaction(), decision: 'mine' }, { ...aTransaction(), id: null }]) {
+    const [output] = processor.process([aRecord(input, { partition: 2, offset: 5 })]).outputs;
+    const value = String(output?.value);
+    assert.equal(value.match(/"decision":/g)?.length, 1, value);
+    assert.equal(value.match(/"id":/g)?.length, 1, value);
+  }
+});

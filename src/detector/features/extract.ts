@@ -4,9 +4,11 @@ import { hashString } from '../state/hash.ts';
 import { Flag, type AccountState, type KeyState } from '../state/key-states.ts';
 import type { PartitionState } from '../state/partition-state.ts';
 import { aggregateWindows, countWhere, round2, WINDOWS } from '../state/windows.ts';
+import type { CompiledLists } from '../rules/ruleset.ts';
+import { listFeatures, NO_LISTS } from './lists.ts';
 import type { FeatureSettings } from './settings.ts';
 import { localHour } from './timezones.ts';
-import type { CardFeatures, Features, GeoFeatures, PayeeFeatures, SourceFeatures } from './types.ts';
+import type { CardFeatures, Features, GeoFeatures, ListFeatures, PayeeFeatures, SourceFeatures, TimeFeatures } from './types.ts';
 import {
   ALL_WINDOWS,
   allWindows,
@@ -37,27 +39,69 @@ interface Ids {
   card: number;
 }
 
+/** A payment recorded on a shared key (payee, device, ip), and what that key looked like before it. */
+interface Recorded {
+  key: KeyState;
+  before: number;
+  firstSeen: number;
+}
+
 /**
- * Computes a transaction's features from its partition's state, then records it there.
- * History features (new payee, amount habits, travel) look at the past only; window
- * counts include the transaction itself ("6 payments in 1 min" counts this one).
+ * Records a transaction in its partition's state and returns its features. History
+ * features (new payee, amount habits, travel) are taken before the transaction is
+ * recorded; window counts include it ("6 payments in 1 min" counts this one).
+ *
+ * Feature groups are computed when a rule first reads them (getters, memoised): most
+ * rulesets read a few of the ~150 features, and aggregating every window of every key
+ * for each transaction would cost more than all the rest of deciding it. Read them
+ * before the next transaction of the partition is observed.
  */
-export function observe(state: PartitionState, tx: Transaction, eventTime: number, settings: FeatureSettings): Omit<Features, 'lists'> {
+export function observe(
+  state: PartitionState,
+  tx: Transaction,
+  eventTime: number,
+  settings: FeatureSettings,
+  lists: CompiledLists = NO_LISTS,
+): Features {
   state.advance(eventTime);
   const ids = idsOf(tx);
   const account = state.accounts.touch(tx.source);
   const history = historyOf(account, tx, ids, eventTime);
   const geo = geoFeatures(account, tx, eventTime, settings);
   recordAccount(account, tx, ids, eventTime, history);
-  const source = sourceFeatures(state, account, tx.source, history, eventTime, settings);
+  const payeeRecord = tx.channel === 'transfer' ? recordShared(state.payees.touch(tx.target), tx.amount, ids.source, eventTime) : undefined;
+  const deviceRecord = typeof tx.device === 'string' ? recordShared(state.devices.touch(tx.device), tx.amount, ids.source, eventTime) : undefined;
+  const ipRecord = typeof tx.ip === 'string' ? recordShared(state.ips.touch(tx.ip), tx.amount, ids.source, eventTime) : undefined;
+  let source: SourceFeatures | undefined;
+  let target: PayeeFeatures | undefined;
+  let card: CardFeatures | undefined;
+  let device: HourAndDay | undefined;
+  let ip: HourAndDay | undefined;
+  let listed: ListFeatures | undefined;
+  let time: TimeFeatures | undefined;
   return {
-    source,
-    target: payeeFeatures(state, tx, ids, eventTime),
-    card: cardFeatures(state, tx, ids, eventTime, settings),
-    device: sharedKeyFeatures(state.devices, tx.device, tx.amount, ids.source, eventTime),
-    ip: sharedKeyFeatures(state.ips, tx.ip, tx.amount, ids.source, eventTime),
+    get source() {
+      return (source ??= sourceFeatures(state, account, tx.source, history, eventTime, settings));
+    },
+    get target() {
+      return (target ??= payeeRecord ? payeeFeatures(state, tx.target, payeeRecord, eventTime) : EMPTY_PAYEE);
+    },
+    get card() {
+      return (card ??= cardFeatures(account, tx, ids, eventTime, settings));
+    },
+    get device() {
+      return (device ??= deviceRecord ? sharedFeatures(deviceRecord, eventTime) : EMPTY_HOUR_AND_DAY);
+    },
+    get ip() {
+      return (ip ??= ipRecord ? sharedFeatures(ipRecord, eventTime) : EMPTY_HOUR_AND_DAY);
+    },
     geo,
-    time: timeFeatures(eventTime, tx.country),
+    get lists() {
+      return (listed ??= listFeatures(lists, tx));
+    },
+    get time() {
+      return (time ??= timeFeatures(eventTime, tx.country));
+    },
   };
 }
 
@@ -150,39 +194,31 @@ function travel(last: { lat: number; lon: number; at: number }, here: { lat: num
   return { has_previous: true, distance_km: Math.round(distance), elapsed_s: Math.round(elapsedS), speed_kmh: Math.round(speed) };
 }
 
-function payeeFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number): PayeeFeatures {
-  if (tx.channel !== 'transfer') return EMPTY_PAYEE;
-  const key = state.payees.touch(tx.target);
+function recordShared(key: KeyState, amount: number, source: number, now: number): Recorded {
   const before = key.history;
   const firstSeen = before === 0 ? now : key.firstSeen;
-  key.record(now, tx.amount, ids.source, 0, 0);
-  const features = payee(aggregateWindows(key, now, HOUR_AND_DAY), state.accounts.peek(tx.target)?.history ?? 0);
-  features.history = before;
-  features.age_s = Math.round((now - firstSeen) / 1000);
+  key.record(now, amount, source);
+  return { key, before, firstSeen };
+}
+
+function payeeFeatures(state: PartitionState, target: string, recorded: Recorded, now: number): PayeeFeatures {
+  const features = payee(aggregateWindows(recorded.key, now, HOUR_AND_DAY), state.accounts.peek(target)?.history ?? 0);
+  features.history = recorded.before;
+  features.age_s = Math.round((now - recorded.firstSeen) / 1000);
   return features;
 }
 
-function cardFeatures(state: PartitionState, tx: Transaction, ids: Ids, now: number, settings: FeatureSettings): CardFeatures {
+/** The account's payments with this card (the account's ring keeps each payment's card). */
+function cardFeatures(account: AccountState, tx: Transaction, ids: Ids, now: number, settings: FeatureSettings): CardFeatures {
   if (typeof tx.card !== 'string') return EMPTY_CARD;
-  const card = state.cards.touch(tx.card);
-  card.record(now, tx.amount, ids.target, 0, 0);
-  return tenMinutesAndHour(aggregateWindows(card, now, TEN_MINUTES_AND_HOUR, (amount) => amount <= settings.smallAmount));
+  return tenMinutesAndHour(aggregateWindows(account, now, TEN_MINUTES_AND_HOUR, (amount) => amount <= settings.smallAmount, ids.card));
 }
 
-/** A device or ip: how much it is used and by how many accounts. */
-function sharedKeyFeatures(map: PartitionState['devices'], key: unknown, amount: number, source: number, now: number): HourAndDay {
-  if (typeof key !== 'string') return EMPTY_HOUR_AND_DAY;
-  return sharedKey(map.touch(key), amount, source, now);
-}
-
-/** Records a payment on a key shared by accounts (a payee, a device, an ip) and reads its windows. */
-function sharedKey(state: KeyState, amount: number, source: number, now: number): HourAndDay {
-  const before = state.history;
-  const firstSeen = before === 0 ? now : state.firstSeen;
-  state.record(now, amount, source, 0, 0);
-  const features = hourAndDay(aggregateWindows(state, now, HOUR_AND_DAY));
-  features.history = before;
-  features.age_s = Math.round((now - firstSeen) / 1000);
+/** A device or ip: how much it is used, by how many accounts, since when. */
+function sharedFeatures(recorded: Recorded, now: number): HourAndDay {
+  const features = hourAndDay(aggregateWindows(recorded.key, now, HOUR_AND_DAY));
+  features.history = recorded.before;
+  features.age_s = Math.round((now - recorded.firstSeen) / 1000);
   return features;
 }
 

@@ -2,6 +2,15 @@ import type { Transaction } from '../../domain/transaction.ts';
 import type { CompiledLists } from '../rules/ruleset.ts';
 import type { ListFeatures } from './types.ts';
 
+/** No lists at all: what features see when no ruleset is given. */
+export const NO_LISTS: CompiledLists = {
+  blockedAccounts: new Set(),
+  blockedCards: new Set(),
+  blockedDevices: new Set(),
+  blockedIps: new Set(),
+  allowedAccounts: new Set(),
+};
+
 export function listFeatures(lists: CompiledLists, tx: Transaction): ListFeatures {
   const features = {
     source_blocked: lists.blockedAccounts.has(tx.source),

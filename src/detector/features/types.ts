@@ -28,7 +28,11 @@ export type SourceFeatures = AllWindows;
  */
 export type PayeeFeatures = Payee;
 
-/** A card's payments, and its small ones (card testing probes) in 10 minutes. */
+/**
+ * A card's payments by this account, and its small ones (card testing probes) in 10
+ * minutes. A card is counted with the account that pays with it: a card shared by
+ * several accounts is seen per account.
+ */
 export type CardFeatures = TenMinutesAndHour;
 
 export interface GeoFeatures {

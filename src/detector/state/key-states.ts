@@ -1,5 +1,5 @@
 import { knows, learn, Salt } from './known-set.ts';
-import { EventRing } from './ring.ts';
+import { ACCOUNT_FIELDS, EventRing, KEY_FIELDS } from './ring.ts';
 
 /** Bits of an event's flags. */
 export const Flag = {
@@ -14,12 +14,12 @@ const FIRST_SEEN = 0;
 const LAST_SEEN = 1;
 const KEY_SLOTS = 2;
 
-/** State of a card, device, ip or payee: its recent events and when it was first and last seen. */
+/** State of a device, ip or payee: its recent events and when it was first and last seen. */
 export class KeyState extends EventRing {
   history = 0;
 
-  constructor(maxEvents: number, headerSlots = KEY_SLOTS) {
-    super(headerSlots, maxEvents);
+  constructor(maxEvents: number, headerSlots = KEY_SLOTS, fields = KEY_FIELDS) {
+    super(headerSlots, fields, maxEvents);
   }
 
   get firstSeen(): number {
@@ -31,7 +31,7 @@ export class KeyState extends EventRing {
     return Number.isNaN(last) ? Number.NEGATIVE_INFINITY : last;
   }
 
-  record(time: number, amount: number, party: number, flags: number, extra: number): void {
+  record(time: number, amount: number, party: number, flags = 0, extra = 0): void {
     this.push(time, amount, party, flags, extra);
     if (this.history === 0) this.data[FIRST_SEEN] = time;
     this.history++;
@@ -55,7 +55,8 @@ const OTHERS_KEPT = 32;
 export type KnownKind = keyof typeof Salt;
 
 /**
- * An account's state: recent payments, amount habits (Welford on log amounts: payment
+ * An account's state: recent payments (with their card, so card features need no state
+ * of their own for the usual one-account card), amount habits (Welford on log amounts: payment
  * amounts are log-normal, so spread is measured in ratios), the payees, devices,
  * countries, ips and categories it has used, and where it last paid in person.
  */
@@ -64,7 +65,7 @@ export class AccountState extends KeyState {
   readonly others: number[] = [];
 
   constructor(maxEvents: number) {
-    super(maxEvents, ACCOUNT_SLOTS);
+    super(maxEvents, ACCOUNT_SLOTS, ACCOUNT_FIELDS);
     this.data[AMOUNT_MEAN] = 0;
     this.data[LOG_MEAN] = 0;
     this.data[LOG_M2] = 0;

@@ -4,7 +4,7 @@ import { LONGEST_WINDOW_MS } from './windows.ts';
 export interface StateLimits {
   /** Events kept per account (its windows count at most this many). */
   accountEvents: number;
-  /** Events kept per card, device, ip or payee. */
+  /** Events kept per device, ip or payee. */
   keyEvents: number;
   /** Keys of one kind kept per partition; past it the least recently seen go first. */
   maxKeys: number;
@@ -71,7 +71,6 @@ class RecentMap<S extends KeyState> {
  */
 export class PartitionState {
   readonly accounts: RecentMap<AccountState>;
-  readonly cards: RecentMap<KeyState>;
   readonly devices: RecentMap<KeyState>;
   readonly ips: RecentMap<KeyState>;
   readonly payees: RecentMap<KeyState>;
@@ -83,7 +82,6 @@ export class PartitionState {
   constructor(limits: StateLimits = DEFAULT_LIMITS) {
     this.#limits = limits;
     this.accounts = new RecentMap(() => new AccountState(limits.accountEvents));
-    this.cards = new RecentMap(() => new KeyState(limits.keyEvents));
     this.devices = new RecentMap(() => new KeyState(limits.keyEvents));
     this.ips = new RecentMap(() => new KeyState(limits.keyEvents));
     this.payees = new RecentMap(() => new KeyState(limits.keyEvents));
@@ -103,14 +101,14 @@ export class PartitionState {
   sweep(): number {
     const olderThan = this.watermark - this.#limits.idleMs;
     let evicted = 0;
-    for (const map of [this.accounts, this.cards, this.devices, this.ips, this.payees]) {
+    for (const map of [this.accounts, this.devices, this.ips, this.payees]) {
       evicted += map.evict(olderThan, this.#limits.maxKeys);
     }
     return evicted;
   }
 
   keyCount(): number {
-    return this.accounts.size + this.cards.size + this.devices.size + this.ips.size + this.payees.size;
+    return this.accounts.size + this.devices.size + this.ips.size + this.payees.size;
   }
 }
 

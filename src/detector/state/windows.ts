@@ -1,4 +1,4 @@
-import { F_AMOUNT, F_FLAGS, F_PARTY, F_TIME, type EventRing } from './ring.ts';
+import { F_AMOUNT, F_EXTRA, F_FLAGS, F_PARTY, F_TIME, type EventRing } from './ring.ts';
 
 /** The window lengths features are computed over, by the suffix rules use (`count_1h`). */
 export const WINDOWS = { '1m': 60_000, '10m': 600_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
@@ -40,7 +40,14 @@ function addDistinct(list: number[], value: number): void {
  * The walk stops at the first event older than the longest window; the ring is in
  * arrival order, which for one key is event order up to small skews.
  */
-export function aggregateWindows(ring: EventRing, now: number, windowsMs: readonly number[], select?: EventPredicate): WindowStats[] {
+export function aggregateWindows(
+  ring: EventRing,
+  now: number,
+  windowsMs: readonly number[],
+  select?: EventPredicate,
+  /** Only events whose extra field (an account's card) is this. */
+  onlyExtra?: number,
+): WindowStats[] {
   const results: WindowStats[] = [];
   let count = 0;
   let sum = 0;
@@ -54,6 +61,7 @@ export function aggregateWindows(ring: EventRing, now: number, windowsMs: readon
     const age = now - ring.get(i, F_TIME);
     while (w < windowsMs.length && age > (windowsMs[w] as number)) results[w++] = stats(count, sum, min, max, selected);
     if (w >= windowsMs.length) break;
+    if (onlyExtra !== undefined && ring.get(i, F_EXTRA) !== onlyExtra) continue;
     const amount = ring.get(i, F_AMOUNT);
     const party = ring.get(i, F_PARTY);
     count++;
