@@ -41,7 +41,8 @@ export type ProcessedRecord =
       /** The decided transaction as it is written to the output topic. */
       json: string;
       outcomes: RuleOutcome[];
-      features: Features;
+      /** For each live rule that fired, the values its expression read (flagged decisions only). */
+      evidence: Evidence | undefined;
     }
   | { kind: 'dead-letter'; record: LogRecord; deadLetter: DeadLetter };
 
@@ -117,13 +118,15 @@ export class BatchProcessor {
       decidedAt,
     };
     const fallbackId = derivedId(record.topic, record.partition, record.offset);
+    const decided = withDecision(transaction, decision, fallbackId);
     return {
       kind: 'decision',
       record,
-      transaction: withDecision(transaction, decision, fallbackId),
+      transaction: decided,
       json: decidedJson(parsed.text, transaction, decision, fallbackId),
       outcomes: evaluation.outcomes,
-      features,
+      // Now, while `features` still describes this transaction (the view is reused for the next).
+      evidence: decision.verdict === 'legit' ? undefined : evidenceOf(decision, ruleset, { tx: decided, f: features }),
     };
   }
 
@@ -144,7 +147,7 @@ export class BatchProcessor {
       return { topic: topics.deadLetter, key: result.record.key, value: JSON.stringify(result.deadLetter), headers };
     }
     const { verdict } = result.transaction.decision;
-    if (verdict !== 'legit') headers[EVIDENCE_HEADER] = JSON.stringify(evidenceOf(result, this.#options.ruleset()));
+    if (result.evidence) headers[EVIDENCE_HEADER] = JSON.stringify(result.evidence);
     const shadowHits = result.outcomes.filter((outcome) => outcome.shadow && outcome.outcome === 'hit').map((outcome) => outcome.rule);
     if (shadowHits.length > 0) headers[SHADOW_HEADER] = JSON.stringify(shadowHits);
     const topic = verdict === 'legit' ? topics.legit : topics.fraud;
@@ -152,15 +155,17 @@ export class BatchProcessor {
   }
 }
 
+export type Evidence = Record<string, Record<string, unknown>>;
+
 /** For each live rule that fired, the feature and field values its expression reads. */
-function evidenceOf(result: Extract<ProcessedRecord, { kind: 'decision' }>, ruleset: Ruleset): Record<string, Record<string, unknown>> {
-  const evidence: Record<string, Record<string, unknown>> = {};
-  const context = { tx: result.transaction, f: result.features } as unknown as Record<string, unknown>;
-  for (const reason of result.transaction.decision.reasons) {
+function evidenceOf(decision: Decision, ruleset: Ruleset, context: { tx: DecidedTransaction; f: Features }): Evidence {
+  const evidence: Evidence = {};
+  const root = context as unknown as Record<string, unknown>;
+  for (const reason of decision.reasons) {
     const rule = ruleset.rules.find((candidate) => candidate.id === reason.rule);
     if (!rule) continue;
     const values: Record<string, unknown> = {};
-    for (const path of rule.reads) values[path] = valueAt(context, path);
+    for (const path of rule.reads) values[path] = valueAt(root, path);
     evidence[rule.id] = values;
   }
   return evidence;

@@ -39,22 +39,17 @@ interface Ids {
   card: number;
 }
 
-/** A payment recorded on a shared key (payee, device, ip), and what that key looked like before it. */
-interface Recorded {
-  key: KeyState;
-  before: number;
-  firstSeen: number;
-}
-
 /**
  * Records a transaction in its partition's state and returns its features. History
  * features (new payee, amount habits, travel) are taken before the transaction is
  * recorded; window counts include it ("6 payments in 1 min" counts this one).
  *
- * Feature groups are computed when a rule first reads them (getters, memoised): most
- * rulesets read a few of the ~150 features, and aggregating every window of every key
- * for each transaction would cost more than all the rest of deciding it. Read them
- * before the next transaction of the partition is observed.
+ * Feature groups are computed when a rule first reads them: most rulesets read a few of
+ * the ~150 features, and aggregating every window of every key for each transaction
+ * would cost more than all the rest of deciding it. The object returned is the
+ * partition's one feature view, reused for its next transaction (building an object of
+ * getters per transaction costs more than the features a rule reads): read it, or copy
+ * what you need, before the partition's next transaction is observed.
  */
 export function observe(
   state: PartitionState,
@@ -69,40 +64,100 @@ export function observe(
   const history = historyOf(account, tx, ids, eventTime);
   const geo = geoFeatures(account, tx, eventTime, settings);
   recordAccount(account, tx, ids, eventTime, history);
-  const payeeRecord = tx.channel === 'transfer' ? recordShared(state.payees.touch(tx.target), tx.amount, ids.source, eventTime) : undefined;
-  const deviceRecord = typeof tx.device === 'string' ? recordShared(state.devices.touch(tx.device), tx.amount, ids.source, eventTime) : undefined;
-  const ipRecord = typeof tx.ip === 'string' ? recordShared(state.ips.touch(tx.ip), tx.amount, ids.source, eventTime) : undefined;
-  let source: SourceFeatures | undefined;
-  let target: PayeeFeatures | undefined;
-  let card: CardFeatures | undefined;
-  let device: HourAndDay | undefined;
-  let ip: HourAndDay | undefined;
-  let listed: ListFeatures | undefined;
-  let time: TimeFeatures | undefined;
-  return {
+  const context = (state.view ??= createView()).context;
+  context.reset({ state, tx, ids, account, history, geo, eventTime, settings, lists });
+  if (tx.channel === 'transfer') recordShared(context.payee, state.payees.touch(tx.target), tx.amount, ids.source, eventTime);
+  if (typeof tx.device === 'string') recordShared(context.device, state.devices.touch(tx.device), tx.amount, ids.source, eventTime);
+  if (typeof tx.ip === 'string') recordShared(context.ip, state.ips.touch(tx.ip), tx.amount, ids.source, eventTime);
+  return state.view.features;
+}
+
+/** A payment recorded on a shared key (payee, device, ip), and what that key looked like before it. */
+interface Recorded {
+  key: KeyState | undefined;
+  before: number;
+  firstSeen: number;
+}
+
+interface Current {
+  state: PartitionState;
+  tx: Transaction;
+  ids: Ids;
+  account: AccountState;
+  history: SourceHistory;
+  geo: GeoFeatures;
+  eventTime: number;
+  settings: FeatureSettings;
+  lists: CompiledLists;
+}
+
+/** The transaction being decided and the feature groups computed for it so far. */
+class ViewContext {
+  current: Current | undefined;
+  readonly payee: Recorded = { key: undefined, before: 0, firstSeen: 0 };
+  readonly device: Recorded = { key: undefined, before: 0, firstSeen: 0 };
+  readonly ip: Recorded = { key: undefined, before: 0, firstSeen: 0 };
+  source: SourceFeatures | undefined;
+  target: PayeeFeatures | undefined;
+  card: CardFeatures | undefined;
+  deviceFeatures: HourAndDay | undefined;
+  ipFeatures: HourAndDay | undefined;
+  lists: ListFeatures | undefined;
+  time: TimeFeatures | undefined;
+
+  reset(current: Current): void {
+    this.current = current;
+    this.payee.key = this.device.key = this.ip.key = undefined;
+    this.source = this.target = this.card = this.deviceFeatures = this.ipFeatures = undefined;
+    this.lists = this.time = undefined;
+  }
+
+  get now(): Current {
+    if (!this.current) throw new Error('no transaction observed yet');
+    return this.current;
+  }
+}
+
+export interface FeatureView {
+  features: Features;
+  context: ViewContext;
+}
+
+/** One object of getters per partition (rules see it as `f`), reading the current context. */
+function createView(): FeatureView {
+  const context = new ViewContext();
+  const features: Features = {
     get source() {
-      return (source ??= sourceFeatures(state, account, tx.source, history, eventTime, settings));
+      const c = context.now;
+      return (context.source ??= sourceFeatures(c.state, c.account, c.tx.source, c.history, c.eventTime, c.settings));
     },
     get target() {
-      return (target ??= payeeRecord ? payeeFeatures(state, tx.target, payeeRecord, eventTime) : EMPTY_PAYEE);
+      const c = context.now;
+      return (context.target ??= context.payee.key ? payeeFeatures(c.state, c.tx.target, context.payee, c.eventTime) : EMPTY_PAYEE);
     },
     get card() {
-      return (card ??= cardFeatures(account, tx, ids, eventTime, settings));
+      const c = context.now;
+      return (context.card ??= cardFeatures(c.account, c.tx, c.ids, c.eventTime, c.settings));
     },
     get device() {
-      return (device ??= deviceRecord ? sharedFeatures(deviceRecord, eventTime) : EMPTY_HOUR_AND_DAY);
+      return (context.deviceFeatures ??= context.device.key ? sharedFeatures(context.device, context.now.eventTime) : EMPTY_HOUR_AND_DAY);
     },
     get ip() {
-      return (ip ??= ipRecord ? sharedFeatures(ipRecord, eventTime) : EMPTY_HOUR_AND_DAY);
+      return (context.ipFeatures ??= context.ip.key ? sharedFeatures(context.ip, context.now.eventTime) : EMPTY_HOUR_AND_DAY);
     },
-    geo,
+    get geo() {
+      return context.now.geo;
+    },
     get lists() {
-      return (listed ??= listFeatures(lists, tx));
+      const c = context.now;
+      return (context.lists ??= listFeatures(c.lists, c.tx));
     },
     get time() {
-      return (time ??= timeFeatures(eventTime, tx.country));
+      const c = context.now;
+      return (context.time ??= timeFeatures(c.eventTime, c.tx.country));
     },
   };
+  return { features, context };
 }
 
 function idsOf(tx: Transaction): Ids {
@@ -194,15 +249,15 @@ function travel(last: { lat: number; lon: number; at: number }, here: { lat: num
   return { has_previous: true, distance_km: Math.round(distance), elapsed_s: Math.round(elapsedS), speed_kmh: Math.round(speed) };
 }
 
-function recordShared(key: KeyState, amount: number, source: number, now: number): Recorded {
-  const before = key.history;
-  const firstSeen = before === 0 ? now : key.firstSeen;
+function recordShared(into: Recorded, key: KeyState, amount: number, source: number, now: number): void {
+  into.key = key;
+  into.before = key.history;
+  into.firstSeen = key.history === 0 ? now : key.firstSeen;
   key.record(now, amount, source);
-  return { key, before, firstSeen };
 }
 
 function payeeFeatures(state: PartitionState, target: string, recorded: Recorded, now: number): PayeeFeatures {
-  const features = payee(aggregateWindows(recorded.key, now, HOUR_AND_DAY), state.accounts.peek(target)?.history ?? 0);
+  const features = payee(aggregateWindows(recorded.key as KeyState, now, HOUR_AND_DAY), state.accounts.peek(target)?.history ?? 0);
   features.history = recorded.before;
   features.age_s = Math.round((now - recorded.firstSeen) / 1000);
   return features;
@@ -216,7 +271,7 @@ function cardFeatures(account: AccountState, tx: Transaction, ids: Ids, now: num
 
 /** A device or ip: how much it is used, by how many accounts, since when. */
 function sharedFeatures(recorded: Recorded, now: number): HourAndDay {
-  const features = hourAndDay(aggregateWindows(recorded.key, now, HOUR_AND_DAY));
+  const features = hourAndDay(aggregateWindows(recorded.key as KeyState, now, HOUR_AND_DAY));
   features.history = recorded.before;
   features.age_s = Math.round((now - recorded.firstSeen) / 1000);
   return features;

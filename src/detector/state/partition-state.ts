@@ -1,3 +1,4 @@
+import type { FeatureView } from '../features/extract.ts';
 import { AccountState, KeyState } from './key-states.ts';
 import { LONGEST_WINDOW_MS } from './windows.ts';
 
@@ -76,6 +77,8 @@ export class PartitionState {
   readonly payees: RecentMap<KeyState>;
   /** Newest event time seen: the partition's clock for eviction. */
   watermark = Number.NEGATIVE_INFINITY;
+  /** The features object of this partition's current transaction, reused (see features/extract.ts). */
+  view: FeatureView | undefined;
   #sinceSweep = 0;
   readonly #limits: StateLimits;
 
