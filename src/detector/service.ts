@@ -1,7 +1,11 @@
 import { isFraudError } from '../errors.ts';
-import type { Log, LogConsumer, PartitionPosition, TopicPartition } from '../log/types.ts';
+import { Backoff, describeError, isTransientLogError } from '../log/retry.ts';
+import type { Log, LogConsumer, TopicPartition } from '../log/types.ts';
+import type { DetectorHealth } from '../observability/health.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { monitorDetector } from '../observability/monitor.ts';
+import { sleep } from '../util/wait.ts';
 import { BatchProcessor, type OutputTopics, type ProcessedRecord } from './processor.ts';
 import type { Ruleset } from './rules/ruleset.ts';
 import { DetectorState } from './state/store.ts';
@@ -17,6 +21,8 @@ export interface DetectorOptions {
   ruleset: () => Ruleset;
   logger: Logger;
   metrics?: Metrics;
+  /** Told how the loop is doing, for /healthz; with metrics, lag and connectivity are sampled too. */
+  health?: DetectorHealth;
   now?: () => number;
   /** Sees every committed batch (the in-process dashboard and progress lines use it). */
   onCommitted?: (processed: ProcessedRecord[]) => void;
@@ -35,17 +41,45 @@ export interface DetectorTotals {
   fencedBatches: number;
 }
 
+interface Loop {
+  consumer: LogConsumer;
+  processor: BatchProcessor;
+  state: DetectorState;
+  /** Partitions whose windows must be rebuilt before their next record is decided. */
+  stale: Map<string, TopicPartition>;
+  totals: DetectorTotals;
+}
+
 /**
  * The detector's loop: poll a batch, decide it, then append the decisions and commit
  * the input positions in one atomic step. Stopping (the signal) lets the batch in
- * flight commit first, so SIGINT/SIGTERM never loses or doubles a decision.
+ * flight commit first, so SIGINT/SIGTERM never loses or doubles a decision. While the
+ * log is unavailable (broker restarting, network) it waits and tries again: the last
+ * committed positions say where to go on, so nothing is lost or decided twice.
  */
 export async function runDetector(options: DetectorOptions, signal: AbortSignal): Promise<DetectorTotals> {
+  const loop = await openLoop(options);
+  const stopMonitor = new AbortController();
+  const monitoring = options.metrics || options.health ? monitorDetector(monitorOptions(options, loop.consumer), stopMonitor.signal) : undefined;
+  options.health?.started();
+  try {
+    await turnUntilStopped(loop, options, signal);
+  } finally {
+    options.health?.stopped();
+    stopMonitor.abort();
+    await monitoring;
+    await loop.consumer.close();
+  }
+  return loop.totals;
+}
+
+async function openLoop(options: DetectorOptions): Promise<Loop> {
   const consumer = await options.log.createConsumer({
     topics: [options.inputTopic],
     groupId: options.groupId,
     startFrom: 'earliest',
     exactlyOnce: options.exactlyOnce,
+    onTransaction: (result) => options.metrics?.kafkaTransactions.inc({ result }),
   });
   const state = new DetectorState();
   const processor = new BatchProcessor({
@@ -55,28 +89,44 @@ export async function runDetector(options: DetectorOptions, signal: AbortSignal)
     now: options.now ?? Date.now,
     state,
   });
+  const loop: Loop = { consumer, processor, state, stale: new Map(), totals: { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 } };
   consumer.onAssignmentChange(async ({ assigned, revoked }) => {
     state.drop(revoked);
-    let replayed = 0;
-    for (const tp of assigned) replayed += await rebuild(tp, consumer, processor, options);
+    for (const tp of revoked) loop.stale.delete(slot(tp));
+    markStale(loop, assigned);
+    const replayed = await rebuildStale(loop, options);
     options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label), replayed }, 'partitions assigned');
   });
-  const totals: DetectorTotals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
-  try {
-    while (!signal.aborted) await runOnce({ consumer, processor, state }, options, totals, signal);
-  } finally {
-    await consumer.close();
+  return loop;
+}
+
+function monitorOptions(options: DetectorOptions, consumer: LogConsumer): Parameters<typeof monitorDetector>[0] {
+  const { log, logger, metrics, health } = options;
+  return { log, consumer, topic: options.inputTopic, logger, metrics, health };
+}
+
+/** Turns the loop until the signal; transient failures of the log are waited out with backoff. */
+async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: AbortSignal): Promise<void> {
+  const backoff = new Backoff();
+  while (!signal.aborted) {
+    try {
+      await runOnce(loop, options, signal);
+      backoff.reset();
+    } catch (error) {
+      if (!isTransientLogError(error)) throw error;
+      const retryInMs = backoff.next();
+      const reason = describeError(error);
+      options.health?.retrying(reason);
+      options.logger.warn({ err: reason, attempt: backoff.attempts, retryInMs }, 'the log is unavailable: retrying');
+      await sleep(retryInMs, signal);
+    }
+    options.health?.turned();
   }
-  return totals;
 }
 
-interface Loop {
-  consumer: LogConsumer;
-  processor: BatchProcessor;
-  state: DetectorState;
-}
-
-async function runOnce({ consumer, processor, state }: Loop, options: DetectorOptions, totals: DetectorTotals, signal: AbortSignal): Promise<void> {
+async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal): Promise<void> {
+  const { consumer, processor } = loop;
+  if (loop.stale.size > 0) await rebuildStale(loop, options);
   const records = await consumer.poll({ maxRecords: options.batchSize, maxWaitMs: 500, signal });
   if (records.length === 0) return;
   const stopTimer = options.metrics?.batchSeconds.startTimer();
@@ -84,42 +134,45 @@ async function runOnce({ consumer, processor, state }: Loop, options: DetectorOp
   try {
     await consumer.commitBatch(batch.outputs, batch.positions);
   } catch (error) {
+    // Not committed: the records will be read again (here, or by the partitions' new
+    // owner), so the windows must forget them and be rebuilt from the committed positions.
+    loop.state.drop(batch.positions);
+    markStale(loop, batch.positions);
     if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
-    // Another detector owns these partitions now and will decide the records itself, or
-    // they will be read again here: either way the windows must forget this batch.
-    await forgetBatch(batch.positions, consumer, processor, state, options);
-    totals.fencedBatches++;
+    loop.totals.fencedBatches++;
     options.metrics?.batches.inc({ result: 'fenced' });
     options.logger.warn({ records: records.length }, 'batch dropped: its partitions moved to another detector');
     return;
   }
   stopTimer?.();
-  totals.batches++;
+  loop.totals.batches++;
   options.metrics?.batches.inc({ result: 'committed' });
-  count(batch.processed, totals, options.metrics);
+  options.health?.committed();
+  count(batch.processed, loop.totals, options.metrics);
   options.onCommitted?.(batch.processed);
 }
 
-/**
- * After a refused batch, the state of its partitions holds records that were not
- * committed: drop it, and rebuild the partitions still ours from their committed position.
- */
-async function forgetBatch(
-  positions: PartitionPosition[],
-  consumer: LogConsumer,
-  processor: BatchProcessor,
-  state: DetectorState,
-  options: DetectorOptions,
-): Promise<void> {
-  const owned = new Set(consumer.assignment().map((tp) => `${tp.topic}\u0000${tp.partition}`));
-  state.drop(positions);
-  for (const tp of positions) {
-    if (owned.has(`${tp.topic}\u0000${tp.partition}`)) await rebuild({ topic: tp.topic, partition: tp.partition }, consumer, processor, options);
-  }
+function markStale(loop: Loop, partitions: TopicPartition[]): void {
+  for (const { topic, partition } of partitions) loop.stale.set(slot({ topic, partition }), { topic, partition });
 }
 
-/** Replays the records before the committed position of a newly assigned partition into the state. */
-async function rebuild(tp: TopicPartition, consumer: LogConsumer, processor: BatchProcessor, options: DetectorOptions): Promise<number> {
+/**
+ * Rebuilds the stale partitions this consumer still owns. One that fails (the log went
+ * away mid-replay) stays stale, its partial state dropped, and is rebuilt on the next try.
+ */
+async function rebuildStale(loop: Loop, options: DetectorOptions): Promise<number> {
+  const owned = new Set(loop.consumer.assignment().map(slot));
+  let replayed = 0;
+  for (const [key, tp] of loop.stale) {
+    loop.state.drop([tp]);
+    if (owned.has(key)) replayed += await rebuild(tp, loop, options);
+    loop.stale.delete(key);
+  }
+  return replayed;
+}
+
+/** Replays the records before the committed position of a partition into the state. */
+async function rebuild(tp: TopicPartition, { consumer, processor }: Loop, options: DetectorOptions): Promise<number> {
   const [committed] = await consumer.committed([tp]);
   if (!committed) return 0;
   const bounds = (await options.log.partitionBounds(tp.topic)).find((candidate) => candidate.partition === tp.partition);
@@ -150,6 +203,10 @@ function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Me
   }
 }
 
-function label(tp: { topic: string; partition: number }): string {
+function slot(tp: TopicPartition): string {
+  return `${tp.topic}\u0000${tp.partition}`;
+}
+
+function label(tp: TopicPartition): string {
   return `${tp.topic}[${tp.partition}]`;
 }

@@ -1,5 +1,5 @@
 import { PLACES, type Place } from './geography.ts';
-import type { Random } from './random.ts';
+import { Random } from './random.ts';
 
 /** A customer's habits: where they live, what they usually spend, the device and card they use. */
 export interface Customer {
@@ -44,7 +44,7 @@ const MERCHANT_KINDS: ReadonlyArray<readonly [{ name: string; mcc: string; ticke
 ];
 
 export function createPopulation(random: Random, size: { customers: number; merchants: number }): Population {
-  const places = PLACES.map((place) => [place, place.weight] as const);
+  const places = PLACE_WEIGHTS;
   const merchants: Merchant[] = [];
   for (let i = 0; i < size.merchants; i++) {
     const kind = random.weighted(MERCHANT_KINDS);
@@ -58,19 +58,50 @@ export function createPopulation(random: Random, size: { customers: number; merc
     });
   }
   const customers: Customer[] = [];
-  for (let i = 0; i < size.customers; i++) {
-    const start = random.int(6, 10);
-    customers.push({
-      account: random.id(12),
-      card: `card-${random.id(10)}`,
-      device: `dev-${random.id(10)}`,
-      ip: `${random.int(11, 223)}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`,
-      home: random.weighted(places),
-      // Typical spend differs a lot between people: a log-normal of medians, 8 to 150 in the main.
-      medianAmount: Math.min(400, Math.max(3, random.logNormal(30, 0.6))),
-      activity: random.logNormal(1, 0.8),
-      activeHours: [start, Math.min(23, start + random.int(10, 15))],
-    });
-  }
+  for (let i = 0; i < size.customers; i++) customers.push(makeCustomer(random));
   return { customers, merchants };
+}
+
+const PLACE_WEIGHTS = PLACES.map((place) => [place, place.weight] as const);
+
+function makeCustomer(random: Random): Customer {
+  const start = random.int(6, 10);
+  return {
+    account: random.id(12),
+    card: `card-${random.id(10)}`,
+    device: `dev-${random.id(10)}`,
+    ip: `${random.int(11, 223)}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`,
+    home: random.weighted(PLACE_WEIGHTS),
+    // Typical spend differs a lot between people: a log-normal of medians, 8 to 150 in the main.
+    medianAmount: Math.min(400, Math.max(3, random.logNormal(30, 0.6))),
+    activity: random.logNormal(1, 0.8),
+    activeHours: [start, Math.min(23, start + random.int(10, 15))],
+  };
+}
+
+/**
+ * Millions of customers without holding them: customer i is drawn from its own seed,
+ * the same every time it is asked for, and only the recently used ones are kept.
+ * Realistic traffic at thousands of payments per second needs a population that size,
+ * or every customer would pay several times a minute.
+ */
+export class LazyCustomers {
+  readonly size: number;
+  readonly #seed: number;
+  readonly #recent = new Map<number, Customer>();
+
+  constructor(seed: number, size: number) {
+    this.#seed = seed;
+    this.size = size;
+  }
+
+  at(index: number): Customer {
+    let customer = this.#recent.get(index);
+    if (!customer) {
+      customer = makeCustomer(new Random(Math.imul(this.#seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)));
+      if (this.#recent.size >= 100_000) this.#recent.delete(this.#recent.keys().next().value as number);
+      this.#recent.set(index, customer);
+    }
+    return customer;
+  }
 }

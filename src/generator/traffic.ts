@@ -1,5 +1,5 @@
 import type { Transaction } from '../domain/transaction.ts';
-import { createPopulation, type Customer, type Merchant, type Population } from './population.ts';
+import { createPopulation, LazyCustomers, type Customer, type Merchant, type Population } from './population.ts';
 import { Random } from './random.ts';
 
 export interface GeneratedTransaction extends Transaction {
@@ -19,8 +19,16 @@ export interface TrafficOptions {
   ratePerSecond: number;
   /** Epoch milliseconds of the first moment of the stream; timestamps are this plus simulated time. */
   startTime: number;
+  /** Default: enough that an average customer pays about every ten minutes at this rate. */
   customers?: number;
   merchants?: number;
+}
+
+/** Above this many customers they are drawn on demand (LazyCustomers) instead of held. */
+const MATERIALIZED_CUSTOMERS = 50_000;
+
+export function defaultCustomers(ratePerSecond: number): number {
+  return Math.min(10_000_000, Math.max(10_000, Math.round(ratePerSecond * 600)));
 }
 
 /**
@@ -33,16 +41,17 @@ export class TrafficGenerator {
   readonly #random: Random;
   readonly #options: TrafficOptions;
   readonly #cumulativeActivity: Float64Array;
+  readonly #lazy: LazyCustomers | undefined;
   readonly #merchantsByCountry = new Map<string, Merchant[]>();
   readonly #onlineMerchants: Merchant[];
   #clockMs = 0;
 
   constructor(options: TrafficOptions) {
     const root = new Random(options.seed);
-    this.population = createPopulation(root.fork(), {
-      customers: options.customers ?? 10_000,
-      merchants: options.merchants ?? 2_000,
-    });
+    const customers = options.customers ?? defaultCustomers(options.ratePerSecond);
+    const lazy = customers > MATERIALIZED_CUSTOMERS;
+    this.population = createPopulation(root.fork(), { customers: lazy ? 0 : customers, merchants: options.merchants ?? 2_000 });
+    this.#lazy = lazy ? new LazyCustomers(options.seed, customers) : undefined;
     this.#random = root.fork();
     this.#options = options;
     this.#cumulativeActivity = cumulative(this.population.customers.map((customer) => customer.activity));
@@ -71,6 +80,10 @@ export class TrafficGenerator {
   }
 
   pickCustomer(): Customer {
+    // A power of a uniform draw skews the choice to low indices: some customers pay more
+    // often than others, as the activity weights do for a held population, but mildly, so
+    // that even the busiest pays a few times an hour, not a few times a minute.
+    if (this.#lazy) return this.#lazy.at(Math.floor(this.#lazy.size * this.#random.float() ** 1.3));
     const total = this.#cumulativeActivity[this.#cumulativeActivity.length - 1] ?? 0;
     const index = lowerBound(this.#cumulativeActivity, this.#random.float() * total);
     return this.population.customers[index] as Customer;
