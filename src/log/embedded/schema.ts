@@ -27,7 +27,7 @@ const STATEMENTS = [
      key BLOB,
      value BLOB,
      headers TEXT,
-     PRIMARY KEY (topic_id, partition, offset))`,
+     PRIMARY KEY (topic_id, partition, offset)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS group_offsets (
      group_id TEXT NOT NULL,
      topic_id INTEGER NOT NULL,
@@ -46,7 +46,8 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
 
-export const SCHEMA_VERSION = '1';
+/** Version 2: records clustered by (topic, partition, offset), on 16 KiB pages. */
+export const SCHEMA_VERSION = '2';
 
 export interface PragmaOptions {
   /** 'normal' survives a killed process (what the tests prove); 'full' also survives power loss, slower. */
@@ -55,6 +56,9 @@ export interface PragmaOptions {
 }
 
 export function prepareDatabase(db: Database, options: PragmaOptions): void {
+  // Records are clustered by (topic, partition, offset), so a read is one range scan of one
+  // B-tree; 16 KiB pages keep a few hundred-byte records per page. Takes effect on a new file.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
@@ -63,4 +67,8 @@ export function prepareDatabase(db: Database, options: PragmaOptions): void {
     for (const statement of STATEMENTS) db.exec(statement);
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
   }).immediate();
+  const found = (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string }).value;
+  if (found !== SCHEMA_VERSION) {
+    throw new Error(`the embedded log was written by another version (schema ${found}, this one reads ${SCHEMA_VERSION}); move its folder away to start afresh`);
+  }
 }

@@ -10,13 +10,8 @@ export interface TopicInfo {
   compacted: boolean;
 }
 
-interface RecordRow {
-  offset: number;
-  timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: string | null;
-}
+/** offset, timestamp, key, value, headers */
+type RecordRow = [number, number, Buffer | null, Buffer | null, string | null];
 
 /**
  * The SQL behind the embedded log: prepared once, called synchronously (better-sqlite3),
@@ -86,16 +81,14 @@ export class EmbeddedStore {
   }
 
   read(topic: TopicInfo, partition: number, from: number, limit: number): LogRecord[] {
-    const rows = this.#sql.readRecords.all(topic.id, partition, from, limit) as RecordRow[];
-    return rows.map((row) => ({
-      topic: topic.name,
-      partition,
-      offset: row.offset,
-      key: row.key,
-      value: row.value,
-      timestamp: row.timestamp,
-      headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
-    }));
+    // Raw rows (arrays, not objects): one allocation less per record on the hot path.
+    const rows = this.#sql.readRecords.raw(true).all(topic.id, partition, from, limit) as RecordRow[];
+    const records: LogRecord[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [offset, timestamp, key, value, headers] = rows[i] as RecordRow;
+      records[i] = { topic: topic.name, partition, offset, key, value, timestamp, headers: headers ? (JSON.parse(headers) as Record<string, string>) : {} };
+    }
+    return records;
   }
 
   bounds(topic: TopicInfo): PartitionBounds[] {
