@@ -9,13 +9,16 @@ import { untilStopped } from './lifecycle.ts';
 import { addDashboardOptions, addLogOptions, configAndOptions } from './options.ts';
 
 // Host, port and token are settings (config.dashboard), read by configAndOptions.
-const DashboardCommandOptions = z.object({});
+const DashboardCommandOptions = z.object({
+  rules: z.string().min(1).optional(),
+});
 
 export function dashboardCommand(): Command {
   return addDashboardOptions(addLogOptions(new Command('dashboard')))
     .description('serve the live web dashboard of decisions (default http://127.0.0.1:5000/)')
+    .option('--rules <file>', "the detector's ruleset file, for rule descriptions (default: the shipped ruleset; the rules topic is followed too)")
     .action(async (flags: Record<string, unknown>) => {
-      const { config } = configAndOptions(DashboardCommandOptions, flags);
+      const { config, options } = configAndOptions(DashboardCommandOptions, flags);
       checkDashboardSettings(config.dashboard);
       const logger = createLogger(config.logLevel);
       const log = await openLog(config);
@@ -28,6 +31,7 @@ export function dashboardCommand(): Command {
             ...config.dashboard,
             metrics: createMetrics(),
             logger,
+            followRules: { file: options.rules },
           });
           process.stdout.write(`${dashboard.url}${config.dashboard.token === undefined ? '' : '  (first visit: add ?token=<your token>)'}\n`);
           if (!signal.aborted) await once(signal, 'abort');

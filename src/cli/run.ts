@@ -60,7 +60,7 @@ async function runPipeline(options: PipelineOptions): Promise<void> {
   const stop = new AbortController();
   const stopAll = (): void => stop.abort();
   options.signal.addEventListener('abort', stopAll, { once: true });
-  const dashboard = await startDashboard({ log, topics: config.topics, ...config.dashboard, metrics, logger });
+  const dashboard = await startDashboard({ log, topics: config.topics, ...config.dashboard, metrics, logger, followRules: { file: options.rules } });
   process.stdout.write(`\n  Fraud detector running on the ${log.kind} log. Open ${dashboard.url}\n\n`);
   const failFast = <T>(work: Promise<T>): Promise<T> =>
     work.catch((error: unknown) => {

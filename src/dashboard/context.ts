@@ -1,6 +1,7 @@
 import type { Log } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { AnalystDesk } from './analyst.ts';
 import type { Assets } from './assets.ts';
 import type { Feed } from './feed.ts';
 import type { Hub } from './hub.ts';
@@ -24,4 +25,5 @@ export interface DashboardContext {
   access: Access;
   assets: Assets;
   stats: () => Promise<StatsView>;
+  analyst: AnalystDesk;
 }

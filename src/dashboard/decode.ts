@@ -1,6 +1,7 @@
 import { VERDICTS, type Verdict } from '../domain/decision.ts';
 import { INPUT_TIMESTAMP_HEADER } from '../detector/processor.ts';
 import type { LogRecord } from '../log/types.ts';
+import { decisionFacts, evidenceJson, isRecord } from './decision-facts.ts';
 import type { FeedItem } from './types.ts';
 
 export interface DecodeContext {
@@ -21,19 +22,18 @@ export function decodeFeedRecord(record: LogRecord, context: DecodeContext): Fee
   } catch {
     return { skipped: 'not JSON' };
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { skipped: 'not a JSON object' };
+  if (!isRecord(parsed)) return { skipped: 'not a JSON object' };
   const base = { json: JSON.stringify(parsed), timestamp: record.timestamp, latencyMs: latencyOf(record), live: context.live };
   if (record.topic === context.deadLetterTopic) return { ...base, kind: 'dead-letter' };
-  const verdict = verdictOf(parsed);
-  if (verdict === undefined) return { skipped: 'no decision.verdict' };
-  return { ...base, kind: 'decision', verdict };
+  const decision = parsed.decision;
+  const verdict = isRecord(decision) ? verdictOf(decision) : undefined;
+  if (!isRecord(decision) || verdict === undefined) return { skipped: 'no decision.verdict' };
+  const facts = decisionFacts(parsed, decision, record.headers);
+  return { ...base, kind: 'decision', verdict, facts, evidence: evidenceJson(facts, record.headers) };
 }
 
-function verdictOf(value: object): Verdict | undefined {
-  const decision: unknown = (value as { decision?: unknown }).decision;
-  if (decision === null || typeof decision !== 'object') return undefined;
-  const verdict: unknown = (decision as { verdict?: unknown }).verdict;
-  return VERDICTS.find((known) => known === verdict);
+function verdictOf(decision: Record<string, unknown>): Verdict | undefined {
+  return VERDICTS.find((known) => known === decision.verdict);
 }
 
 function latencyOf(record: LogRecord): number | undefined {

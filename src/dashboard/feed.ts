@@ -1,9 +1,9 @@
-import { isFraudError } from '../errors.ts';
 import type { Config } from '../config/schema.ts';
 import type { Log, LogConsumer, LogRecord } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { sleep } from '../util/wait.ts';
 import { decodeFeedRecord } from './decode.ts';
+import { readLoop, type ReaderState } from './read-loop.ts';
 import type { FeedItem } from './types.ts';
 
 export interface FeedOptions {
@@ -16,13 +16,9 @@ export interface FeedOptions {
   onItems: (items: FeedItem[]) => void;
 }
 
-export interface FeedState {
-  ok: boolean;
-  detail: string;
-}
+export type FeedState = ReaderState;
 
 const slotOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-const MAX_BACKOFF_MS = 10_000;
 
 /**
  * The dashboard's one reader of the output topics, whatever the number of browsers:
@@ -98,32 +94,18 @@ export class Feed {
     await this.#consumer.close();
   }
 
-  async #run(): Promise<void> {
-    const signal = this.#stop.signal;
-    let failures = 0;
-    while (!signal.aborted) {
-      try {
-        const records = await this.#consumer.poll({ maxRecords: this.#options.pollMaxRecords, maxWaitMs: 1000, signal });
-        failures = 0;
-        this.#state = { ok: true, detail: 'reading' };
-        if (records.length === 0) continue;
-        this.#options.onItems(this.#decode(records));
-        // A log with records always ready answers without I/O in between: let the sockets
-        // drain and the server answer requests before the next batch.
-        await new Promise((resolve) => setImmediate(resolve));
-      } catch (error) {
-        if (signal.aborted) break;
-        failures++;
-        this.#state = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-        if (isFraudError(error, 'FRAUD_LOG_CLOSED')) {
-          this.#options.logger.error({ err: error }, 'dashboard feed stopped: the log is closed');
-          break;
-        }
-        const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** failures);
-        this.#options.logger.warn({ err: error, retryInMs: backoff }, 'dashboard feed could not read the log');
-        await sleep(backoff, signal);
-      }
-    }
+  #run(): Promise<void> {
+    return readLoop({
+      consumer: this.#consumer,
+      maxRecords: this.#options.pollMaxRecords,
+      signal: this.#stop.signal,
+      logger: this.#options.logger,
+      what: 'dashboard feed',
+      onRecords: (records) => this.#options.onItems(this.#decode(records)),
+      onState: (state) => {
+        this.#state = state;
+      },
+    });
   }
 
   #decode(records: LogRecord[]): FeedItem[] {

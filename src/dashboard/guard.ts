@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SECURITY_HEADERS, type Access } from './security.ts';
+import { crossSiteReason, SAFE_METHODS, SECURITY_HEADERS, type Access } from './security.ts';
 
 /** Paths open without the token: a load balancer's probe carries none. */
 const OPEN_PATHS = new Set(['/healthz']);
@@ -7,7 +7,10 @@ const OPEN_PATHS = new Set(['/healthz']);
 /**
  * Security headers on every reply (errors and 404s too) and the access check before any
  * route runs. A valid `?token=` on the page is exchanged for the session cookie and the
- * browser sent back to `/`, so the token leaves the address bar and the history.
+ * browser sent back to `/`, so the token leaves the address bar and the history. Any
+ * request that may change state must come from this dashboard's own page: the session
+ * cookie is sent by the browser whoever wrote the request, so the token alone does not
+ * prove the analyst meant it.
  */
 export function registerGuard(app: FastifyInstance, access: Access): void {
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -25,6 +28,8 @@ export function registerGuard(app: FastifyInstance, access: Access): void {
       if (result.status === 401) reply.header('www-authenticate', 'Bearer realm="fraud-dashboard"');
       return reply.code(result.status).send({ statusCode: result.status, error: result.status === 401 ? 'Unauthorized' : 'Forbidden', message: result.message });
     }
+    const crossSite = SAFE_METHODS.has(request.method) ? undefined : crossSiteReason(request.headers);
+    if (crossSite !== undefined) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: crossSite });
     if (result.viaQuery && route === '/' && request.method === 'GET') {
       query.delete('token');
       const rest = query.toString();

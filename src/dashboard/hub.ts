@@ -71,7 +71,11 @@ export class Hub {
         continue;
       }
       const seq = ++this.#seq;
-      const frame = sseFrame(item.kind, item.json, `${this.epoch}-${seq}`);
+      const id = `${this.epoch}-${seq}`;
+      // The evidence travels as its own event right behind its decision, in the same write
+      // and under the same id: `decision` data stays the record's JSON (CONTRACT.md).
+      const evidence = item.kind === 'decision' && item.evidence !== undefined ? sseFrame('evidence', item.evidence, id) : '';
+      const frame = sseFrame(item.kind, item.json, id) + evidence;
       this.#recent.push({ seq, timestamp: item.timestamp, frame });
       for (const client of this.#clients) client.send(frame);
     }
@@ -82,6 +86,16 @@ export class Hub {
     this.#checkClients();
     this.#lastStats = sseFrame('stats', json);
     for (const client of this.#clients) client.send(this.#lastStats);
+  }
+
+  /**
+   * An event for every open page that is neither kept nor resumed, e.g. an analyst's
+   * verdict: a page that (re)connects asks for the current state instead.
+   */
+  broadcast(event: string, json: string): void {
+    this.#checkClients();
+    const frame = sseFrame(event, json);
+    for (const client of this.#clients) client.send(frame);
   }
 
   heartbeat(): void {

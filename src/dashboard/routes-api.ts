@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogHealth } from '../log/types.ts';
 import type { DashboardContext } from './context.ts';
+import type { RulesView } from './rules-view.ts';
 
-/** /api/stats, /healthz and /metrics: for scripts, load balancers and Prometheus. */
+/** /api/stats, /api/rules, /healthz and /metrics: for the page, scripts, load balancers and Prometheus. */
 export function registerApiRoutes(app: FastifyInstance, context: DashboardContext): void {
   app.get('/api/stats', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return context.stats();
+  });
+
+  app.get('/api/rules', async (_request, reply): Promise<RulesView> => {
+    reply.header('cache-control', 'no-store');
+    return context.analyst.rules();
   });
 
   app.get('/healthz', async (_request, reply) => {

@@ -32,7 +32,8 @@ export class Sampler {
     if (this.#sent.countIn(Math.floor(now / 1000)) >= this.#tuning.maxEventsPerSecond) return false;
     const legit = item.kind === 'decision' && item.verdict === 'legit';
     if (legit && this.sampling(now) && !this.#takeLegitToken(now)) return false;
-    this.#sent.add(now);
+    // A decision with evidence is two events on the wire (`decision`, then `evidence`).
+    this.#sent.add(now, item.kind === 'decision' && item.evidence !== undefined ? 2 : 1);
     return true;
   }
 

@@ -97,3 +97,34 @@ function hostIsLocal(host: string | undefined): boolean {
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
   return isLoopback(name);
 }
+
+/** Methods that change nothing: the only ones another site's page may trigger. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Why a state-changing request looks sent by another site's page, or undefined when it
+ * does not. Modelled on Go's net/http CrossOriginProtection: browsers label every
+ * request with Sec-Fetch-Site, older ones send Origin on POST; a request with neither
+ * is not from a browser (curl, a script with the token) and cannot ride on a cookie.
+ * `same-site` is refused too: another port of this host is another origin.
+ */
+export function crossSiteReason(headers: IncomingHttpHeaders): string | undefined {
+  const site = headers['sec-fetch-site'];
+  if (typeof site === 'string') {
+    return site === 'same-origin' || site === 'none' ? undefined : `cross-site request refused (Sec-Fetch-Site: ${site})`;
+  }
+  const origin = headers.origin;
+  if (origin === undefined) return undefined;
+  return sameHost(origin, headers.host) ? undefined : 'cross-site request refused (Origin does not match Host)';
+}
+
+/** Host of the Origin against the Host header, default ports of the Origin's scheme made explicit on both. */
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    const from = new URL(origin);
+    return from.host === new URL(`${from.protocol}//${host}`).host;
+  } catch {
+    return false; // "null" (sandboxed frames, file: pages) and garbage are never this server
+  }
+}

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AnalystDesk } from './analyst.ts';
 import { loadAssets } from './assets.ts';
 import type { DashboardContext, StatsView } from './context.ts';
 import { Feed } from './feed.ts';
@@ -7,12 +8,13 @@ import { Hub } from './hub.ts';
 import { checkOptions } from './options.ts';
 import { registerApiRoutes } from './routes-api.ts';
 import { registerEventRoutes } from './routes-events.ts';
+import { registerFeedbackRoutes } from './routes-feedback.ts';
 import { registerPageRoutes } from './routes-page.ts';
 import { Access } from './security.ts';
 import { DashboardStats } from './stats.ts';
 import { Ticker } from './ticker.ts';
 import { TopicSizes } from './topic-sizes.ts';
-import type { DashboardOptions } from './types.ts';
+import type { DashboardOptions, DashboardTuning, FeedItem } from './types.ts';
 
 /**
  * The dashboard as a Fastify instance, not listening: tests call its routes with
@@ -26,35 +28,50 @@ export async function buildDashboard(options: DashboardOptions): Promise<Fastify
   const hub = new Hub({ recentDecisions: options.recentDecisions, tuning, metrics, logger });
   const counts = new DashboardStats(Date.now());
   const sizes = new TopicSizes({ log, topics: options.topics, cacheMs: tuning.topicsCacheMs, logger });
-  const feed = await Feed.open({
-    log,
-    topics: options.topics,
-    tail: options.recentDecisions,
-    pollMaxRecords: tuning.pollMaxRecords,
-    logger,
-    onItems: (items) => {
-      const now = Date.now();
-      for (const item of items) counts.record(item, now);
-      hub.publish(items);
-    },
+  const analyst = await openAnalystDesk(options, tuning, hub);
+  const feed = await openFeed(options, tuning, (items) => {
+    const now = Date.now();
+    for (const item of items) counts.record(item, now);
+    analyst.record(items, now);
+    hub.publish(items);
+  }).catch(async (error: unknown) => {
+    await analyst.close();
+    throw error;
   });
-  const stats = async (): Promise<StatsView> => {
-    const topics = await sizes.get();
-    const sampling = hub.sampling();
-    return { ...counts.snapshot(Date.now(), topics), stream: { clients: hub.clients, sampling: sampling.active, sampledOut: sampling.skipped } };
-  };
+  const stats = statsOf(counts, sizes, hub);
   try {
-    const context: DashboardContext = { log, logger, metrics, tuning, hub, feed, access: new Access(options.token), assets, stats };
+    const context: DashboardContext = { log, logger, metrics, tuning, hub, feed, access: new Access(options.token), assets, stats, analyst };
     const ticker = new Ticker({ hub, stats, statsIntervalMs: tuning.statsIntervalMs, heartbeatIntervalMs: tuning.heartbeatIntervalMs, logger });
     const app = createApp(context, ticker);
+    analyst.start();
     feed.start();
     // The first page should open on history, not on rows trickling in.
     if (!(await feed.historyRead(tuning.historyWaitMs))) logger.debug('dashboard starts before its history is read');
     return app;
   } catch (error) {
     await feed.close();
+    await analyst.close();
     throw error;
   }
+}
+
+function statsOf(counts: DashboardStats, sizes: TopicSizes, hub: Hub): () => Promise<StatsView> {
+  return async () => {
+    const topics = await sizes.get();
+    const sampling = hub.sampling();
+    return { ...counts.snapshot(Date.now(), topics), stream: { clients: hub.clients, sampling: sampling.active, sampledOut: sampling.skipped } };
+  };
+}
+
+/** Verdicts read from the feedback topic reach every open page as a `feedback` event. */
+function openAnalystDesk(options: DashboardOptions, tuning: DashboardTuning, hub: Hub): Promise<AnalystDesk> {
+  const { log, logger, topics, ruleset, followRules } = options;
+  return AnalystDesk.open({ log, topics, tuning, logger, ruleset, followRules, onReview: (review) => hub.broadcast('feedback', JSON.stringify(review)) });
+}
+
+function openFeed(options: DashboardOptions, tuning: DashboardTuning, onItems: (items: FeedItem[]) => void): Promise<Feed> {
+  const { log, logger, topics } = options;
+  return Feed.open({ log, topics, tail: options.recentDecisions, pollMaxRecords: tuning.pollMaxRecords, logger, onItems });
 }
 
 function createApp(context: DashboardContext, ticker: Ticker): FastifyInstance {
@@ -70,11 +87,13 @@ function createApp(context: DashboardContext, ticker: Ticker): FastifyInstance {
   registerPageRoutes(app, context);
   registerApiRoutes(app, context);
   registerEventRoutes(app, context, () => ticker.tick());
+  registerFeedbackRoutes(app, context);
   // Live streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => context.hub.closeAll());
   app.addHook('onClose', async () => {
     await ticker.stop();
     await context.feed.close();
+    await context.analyst.close();
   });
   return app;
 }

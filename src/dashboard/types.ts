@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import type { Ruleset } from '../detector/rules/ruleset.ts';
 import type { Log } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -13,7 +14,7 @@ export interface DashboardTuning {
   sampleAbovePerSecond: number;
   /** Legit decisions per second streamed while sampling. */
   sampledLegitPerSecond: number;
-  /** Hard ceiling of streamed events per second, flagged ones included: no browser renders more. */
+  /** Hard ceiling of streamed events per second (a decision's evidence counts as one), flagged ones included: no browser renders more. */
   maxEventsPerSecond: number;
   statsIntervalMs: number;
   heartbeatIntervalMs: number;
@@ -23,6 +24,14 @@ export interface DashboardTuning {
   pollMaxRecords: number;
   /** How long a start waits for the history to be read before serving anyway. */
   historyWaitMs: number;
+  /** Recent review and fraud decisions an analyst's verdict may refer to (POST /api/feedback answers 404 beyond). */
+  flaggedKept: number;
+  /** Transactions whose latest verdict is remembered, so a changed verdict replaces the earlier one in precision. */
+  reviewsKept: number;
+  /** Distinct rule ids counted at most: rule ids come from records any client may write. */
+  maxRules: number;
+  /** Distinct ruleset versions listed at most (the least recently seen leaves first). */
+  maxVersions: number;
 }
 
 export const DEFAULT_TUNING: DashboardTuning = {
@@ -36,6 +45,10 @@ export const DEFAULT_TUNING: DashboardTuning = {
   topicsCacheMs: 1000,
   pollMaxRecords: 500,
   historyWaitMs: 3000,
+  flaggedKept: 50_000,
+  reviewsKept: 100_000,
+  maxRules: 1000,
+  maxVersions: 20,
 };
 
 export interface DashboardOptions {
@@ -51,6 +64,14 @@ export interface DashboardOptions {
   metrics: Metrics;
   logger: Logger;
   tuning?: Partial<DashboardTuning>;
+  /** The ruleset in force (e.g. the detector's, in one process): descriptions and modes of the rules view. */
+  ruleset?: () => Ruleset;
+  /**
+   * Without `ruleset`: the dashboard follows a ruleset itself, from `file` (the shipped
+   * one when absent) and the rules topic, as the detector does. Neither: rules are known
+   * only by the ids seen in decisions.
+   */
+  followRules?: { file?: string };
 }
 
 export interface RunningDashboard {
@@ -72,9 +93,24 @@ interface FeedItemBase {
   live: boolean;
 }
 
+/** What the rules view and the feedback path need of a decision, read once when it is decoded. */
+export interface DecisionFacts {
+  /** The transaction's id; empty when the record has none (it cannot then be reviewed). */
+  id: string;
+  /** Live rules that fired (the ids of `decision.reasons`). */
+  rules: string[];
+  /** Shadow rules that fired (header `fraud-shadow`): counted, never part of the verdict. */
+  shadow: string[];
+  /** `decision.rules`: the version of the ruleset that decided. */
+  rulesVersion: string;
+}
+
 export interface FeedDecision extends FeedItemBase {
   kind: 'decision';
   verdict: 'legit' | 'review' | 'fraud';
+  facts: DecisionFacts;
+  /** Data of the `evidence` event sent right after the decision, when there is evidence or a shadow hit. */
+  evidence: string | undefined;
 }
 
 export interface FeedDeadLetter extends FeedItemBase {

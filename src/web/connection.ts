@@ -1,3 +1,4 @@
+import { toEvidence, toReview, type Evidence, type Review } from './analyst-types.ts';
 import { parseObject, toDeadLetter, toDecision, toHello, toStats, type Entry, type Hello, type Stats } from './messages.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
@@ -7,6 +8,10 @@ export interface StreamHandlers {
   onEntry: (entry: Entry) => void;
   onStats: (stats: Stats) => void;
   onState: (state: ConnectionState) => void;
+  /** Right after a flagged decision: the values behind each rule that fired. */
+  onEvidence: (evidence: Evidence) => void;
+  /** An analyst's verdict, from this page or another. */
+  onReview: (review: Review) => void;
 }
 
 /** No event for this long (stats arrive every second) means the stream is dead even if the socket is not. */
@@ -46,6 +51,13 @@ export class LiveStream {
       }),
     );
     source.addEventListener('dead-letter', (event) => this.#data(event, (raw) => this.#handlers.onEntry(toDeadLetter(raw))));
+    source.addEventListener('evidence', (event) => this.#data(event, (raw) => this.#handlers.onEvidence(toEvidence(raw))));
+    source.addEventListener('feedback', (event) =>
+      this.#data(event, (raw) => {
+        const review = toReview(raw);
+        if (review) this.#handlers.onReview(review);
+      }),
+    );
     source.addEventListener('stats', (event) =>
       this.#data(event, (raw) => {
         const stats = toStats(raw);

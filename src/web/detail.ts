@@ -1,38 +1,92 @@
+import { pressChosen, reviewStatus, verdictButtons } from './alert-rows.ts';
+import type { Evidence, Review } from './analyst-types.ts';
 import { byId, el } from './dom.ts';
+import { reasonList, shadowList, type RuleLookup } from './evidence-view.ts';
 import { formatAmount, formatTime } from './format.ts';
 import { isRecord, text, type DeadLetterEntry, type DecisionEntry, type Entry } from './messages.ts';
 import { badge, kindOf } from './rows.ts';
 
+/** Where the panel finds what arrived apart from the decision: its evidence, the rules, the verdict. */
+export interface DetailSources {
+  evidenceOf: (id: string) => Evidence | undefined;
+  rule: RuleLookup;
+  reviewOf: (id: string) => Review | undefined;
+}
+
 /** Context fields of a transaction worth a line of their own, in this order (CONTRACT.md). */
 const CONTEXT_FIELDS = ['channel', 'merchant', 'mcc', 'country', 'lat', 'lon', 'device', 'ip', 'card'] as const;
 
-/** The side panel with everything about one row: every reason, the context and the raw JSON. */
+/**
+ * The side panel with everything about one row: the verdict buttons of an alert, every
+ * reason with the values behind it, shadow hits, the context and the raw JSON.
+ */
 export class DetailPanel {
   readonly #panel = byId('detail');
   readonly #body = byId('detail-body');
   readonly #title = byId('detail-title');
+  readonly #sources: DetailSources;
+  #shown: Entry | undefined;
 
-  constructor() {
+  constructor(sources: DetailSources) {
+    this.#sources = sources;
     byId('detail-close').addEventListener('click', () => this.hide());
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.hide();
     });
   }
 
-  show(entry: Entry): void {
+  /** The flagged decision on show, which the verdict keys apply to. */
+  get alert(): DecisionEntry | undefined {
+    const entry = this.#shown;
+    return !this.#panel.hidden && entry?.kind === 'decision' && entry.verdict !== 'legit' ? entry : undefined;
+  }
+
+  show(entry: Entry, focus = true): void {
+    this.#shown = entry;
     this.#title.replaceChildren(badge(kindOf(entry)), ` ${entry.kind === 'decision' ? entry.id : entry.error}`);
-    const sections = entry.kind === 'decision' ? decisionSections(entry) : deadLetterSections(entry);
+    const sections = entry.kind === 'decision' ? this.#decisionSections(entry) : deadLetterSections(entry);
     this.#body.replaceChildren(...sections, section('Record', [el('pre', { className: 'raw mono', text: JSON.stringify(entry.raw, null, 2) })]));
     this.#panel.hidden = false;
-    byId('detail-close').focus();
+    if (focus) byId('detail-close').focus();
+  }
+
+  /** Evidence or rule descriptions that arrived after the panel opened. */
+  refresh(id?: string): void {
+    const entry = this.#shown;
+    if (this.#panel.hidden || entry?.kind !== 'decision' || (id !== undefined && entry.id !== id)) return;
+    const scroll = this.#body.scrollTop;
+    this.show(entry, false);
+    this.#body.scrollTop = scroll;
+  }
+
+  /** A verdict changed: the status and the pressed button, in place (one of them may have the focus). */
+  refreshReview(): void {
+    const entry = this.alert;
+    if (!entry) return;
+    const review = this.#sources.reviewOf(entry.id);
+    this.#body.querySelector('.detail-status')?.replaceChildren(reviewStatus(review));
+    pressChosen(this.#body, review);
   }
 
   hide(): void {
     this.#panel.hidden = true;
   }
+
+  #decisionSections(entry: DecisionEntry): HTMLElement[] {
+    const { evidenceOf, rule, reviewOf } = this.#sources;
+    const evidence = evidenceOf(entry.id);
+    const sections = [section('Reasons and evidence', [reasonList(entry, evidence, rule)])];
+    const shadow = shadowList(evidence, rule);
+    if (shadow) sections.push(section('Shadow rules that fired (not part of the verdict)', [shadow]));
+    sections.push(...decisionFacts(entry));
+    if (entry.verdict === 'legit') return sections;
+    const review = reviewOf(entry.id);
+    const status = el('p', { className: 'detail-status' }, [reviewStatus(review)]);
+    return [section('Analyst verdict', [status, verdictButtons(entry.id, review)], 'detail-actions'), ...sections];
+  }
 }
 
-function decisionSections(entry: DecisionEntry): HTMLElement[] {
+function decisionFacts(entry: DecisionEntry): HTMLElement[] {
   const decision = isRecord(entry.raw.decision) ? entry.raw.decision : {};
   const facts: Array<[string, string]> = [
     ['Time', formatTime(entry.time)],
@@ -46,11 +100,7 @@ function decisionSections(entry: DecisionEntry): HTMLElement[] {
   for (const field of CONTEXT_FIELDS) {
     if (entry.raw[field] !== undefined && entry.raw[field] !== null) facts.push([field, text(entry.raw[field])]);
   }
-  const reasons =
-    entry.reasons.length === 0
-      ? [el('p', { className: 'muted', text: 'No rule matched.' })]
-      : [el('ul', { className: 'reason-list' }, entry.reasons.map((r) => el('li', {}, [el('span', { className: 'rule', text: r.rule }), el('span', { text: r.detail })])))];
-  return [section('Reasons', reasons), section('Transaction', [factList(facts)])];
+  return [section('Transaction', [factList(facts)])];
 }
 
 function deadLetterSections(entry: DeadLetterEntry): HTMLElement[] {
@@ -64,8 +114,8 @@ function deadLetterSections(entry: DeadLetterEntry): HTMLElement[] {
   return [section('Dead letter', [factList(facts)]), section('Payload', [el('pre', { className: 'raw mono', text: entry.payload })])];
 }
 
-function section(title: string, children: Node[]): HTMLElement {
-  return el('section', { className: 'detail-section' }, [el('h3', { text: title }), ...children]);
+function section(title: string, children: Node[], extraClass = ''): HTMLElement {
+  return el('section', { className: `detail-section ${extraClass}`.trim() }, [el('h3', { text: title }), ...children]);
 }
 
 function factList(facts: Array<[string, string]>): HTMLDListElement {

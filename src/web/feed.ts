@@ -1,7 +1,13 @@
 import { setText } from './dom.ts';
 import { formatCount } from './format.ts';
 import type { Entry, EntryKind } from './messages.ts';
+import { RenderScheduler } from './render-scheduler.ts';
 import { entryRow, kindOf, matchesQuery } from './rows.ts';
+
+/** Renders at most ten times a second (see RenderScheduler). */
+const MIN_RENDER_INTERVAL_MS = 100;
+/** More arrivals than this in one render and no row flashes: a flood of flashes is noise and costs paint. */
+const FLASH_LIMIT = 10;
 
 export interface FeedFilter {
   kinds: ReadonlySet<EntryKind>;
@@ -23,8 +29,9 @@ export interface FeedLimits {
 }
 
 /**
- * The live table, newest first. Arrivals are queued and drawn once per frame, so a
- * burst costs one DOM update; the queue, the entries kept and the rows are all bounded.
+ * The live table, newest first. Arrivals are queued and drawn in one DOM update per
+ * render, at most ten a second; the queue, the entries kept and the rows are all
+ * bounded. While its tab is hidden, entries are kept but no row is built.
  */
 export class FeedView {
   readonly #elements: FeedElements;
@@ -38,7 +45,8 @@ export class FeedView {
   #filter: FeedFilter = { kinds: new Set(['legit', 'review', 'fraud', 'dead-letter']), query: '' };
   #paused = false;
   #missedWhilePaused = 0;
-  #scheduled = false;
+  readonly #scheduler = new RenderScheduler(() => this.#flush(), MIN_RENDER_INTERVAL_MS);
+  #visible = true;
   #note = '';
   /** The first rows after a reset are history: drawn without the arrival flash. */
   #quiet = true;
@@ -56,7 +64,14 @@ export class FeedView {
   add(entry: Entry): void {
     this.#pending.push(entry);
     if (this.#pending.length > this.#limits.kept) this.#pending.splice(0, this.#pending.length - this.#limits.kept);
-    this.#schedule();
+    this.#scheduler.schedule();
+  }
+
+  /** Its tab shown or hidden: hidden, rows are not built; shown again, the table is drawn once. */
+  setVisible(visible: boolean): void {
+    if (visible === this.#visible) return;
+    this.#visible = visible;
+    if (visible) this.#render();
   }
 
   /** A different server (or one that restarted): its history replaces ours. */
@@ -91,41 +106,34 @@ export class FeedView {
     this.#updateNote();
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    const run = (): void => {
-      this.#scheduled = false;
-      this.#flush();
-    };
-    // Hidden tabs get no animation frames; a timer keeps the queue from only growing.
-    if (document.hidden) window.setTimeout(run, 500);
-    else window.requestAnimationFrame(run);
-  }
-
-  #flush(): void {
+  /** Draws what arrived since the last time; returns how many arrived. */
+  #flush(): number {
     const arrived = this.#pending.reverse();
     this.#pending = [];
     if (this.#paused) {
       this.#held = arrived.concat(this.#held).slice(0, this.#limits.kept);
       this.#missedWhilePaused += arrived.length;
       this.#updateNote();
-      return;
+      return arrived.length;
     }
     this.#entries = arrived.concat(this.#entries).slice(0, this.#limits.kept);
+    if (!this.#visible) return arrived.length;
+    const flash = !this.#quiet && arrived.length <= FLASH_LIMIT;
     const fragment = document.createDocumentFragment();
     for (const entry of arrived.slice(0, this.#limits.shown)) {
       if (!this.#matches(entry)) continue;
       const row = this.#row(entry);
-      if (!this.#quiet) row.classList.add('fresh');
+      if (flash) row.classList.add('fresh');
       fragment.append(row);
     }
     this.#quiet = false;
     this.#elements.body.prepend(fragment);
     this.#trim();
+    return arrived.length;
   }
 
   #render(): void {
+    if (!this.#visible) return;
     const fragment = document.createDocumentFragment();
     let count = 0;
     for (const entry of this.#entries) {

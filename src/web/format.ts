@@ -44,3 +44,24 @@ function currencyFormat(code: string): Intl.NumberFormat | undefined {
   }
   return format;
 }
+
+/** A fraction as a percentage: 0.0234 → "2.3 %". */
+export function formatShare(fraction: number): string {
+  return `${oneDecimal.format(fraction * 100)} %`;
+}
+
+/** Precision measured from feedback, or a dash before any verdict. */
+export function formatPrecision(precision: number | null): string {
+  return precision === null ? '–' : `${integer.format(precision * 100)} %`;
+}
+
+/**
+ * A value a rule read, as an analyst reads it: numbers rounded to what matters, strings
+ * quoted (so an empty one shows), anything else as JSON. Always plain text.
+ */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'missing';
+  return JSON.stringify(value);
+}

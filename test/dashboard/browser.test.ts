@@ -1,61 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { describe, test, type TestContext } from 'node:test';
-import type { Page } from 'playwright-core';
-import { fileURLToPath } from 'node:url';
-import { browserTestOptions, launchBrowser } from '../helpers/browser.ts';
+import { describe, test } from 'node:test';
+import { browserTestOptions } from '../helpers/browser.ts';
 import { aDeadLetter, aDecision, openPipeline, started } from './fixtures.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const IMG_XSS = '<img src=x onerror="window.__xss=1">';
-const SCRIPT_XSS = '<script>window.__xss=2</script>';
-
-/**
- * The page's globals that functions run in the page use, typed here: this project's Node
- * typecheck has no DOM lib. (Strings would not do: the page's CSP forbids eval.)
- */
-interface PageElement {
-  className: string;
-  textContent: string | null;
-}
-interface PageGlobals {
-  getComputedStyle(element: PageElement): { boxShadow: string };
-  __xss?: unknown;
-}
-
-interface RowView {
-  className: string;
-  shadow: string;
-  text: string;
-}
-
-/** A page on the dashboard, recording console errors and uncaught exceptions. */
-async function openPage(t: TestContext, url: string): Promise<{ page: Page; problems: string[] }> {
-  const browser = await launchBrowser(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(url);
-  await page.waitForSelector('#connection[data-state="live"]');
-  return { page, problems };
-}
-
-function rowsOf(page: Page): Promise<RowView[]> {
-  return page.locator('#feed-body tr').evaluateAll((trs: PageElement[]) =>
-    trs.map((tr) => ({ className: tr.className, shadow: (globalThis as unknown as PageGlobals).getComputedStyle(tr).boxShadow, text: tr.textContent ?? '' })),
-  );
-}
-
-/** The hostile values appear as characters in `selector`, and no element was made of them. */
-async function assertShownAsText(page: Page, selector: string, values: string[]): Promise<void> {
-  const text = await page.textContent(selector);
-  for (const value of values) assert.ok(text?.includes(value), `${value} is shown as literal text in ${selector}`);
-  const made = ['img', 'script', 'svg', 'b'].map((tag) => `${selector} ${tag}`).join(', ');
-  assert.equal(await page.locator(made).count(), 0, `no element was made from data in ${selector}`);
-}
+import { assertShownAsText, IMG_XSS, openPage, rowsOf, screenshot, SCRIPT_XSS, type PageGlobals } from './page-helpers.ts';
 
 describe('dashboard page in headless Chromium', { ...browserTestOptions(), timeout: 60_000 }, () => {
   test('shows fraud rows red and legit rows green as they arrive, and shows markup in data as text', async (t) => {
@@ -105,8 +52,7 @@ describe('dashboard page in headless Chromium', { ...browserTestOptions(), timeo
     assert.equal(await page.evaluate(() => typeof (globalThis as unknown as PageGlobals).__xss), 'undefined', 'no injected code ran');
     assert.deepEqual(problems, [], 'no console errors (a CSP violation would be one)');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}dashboard-test.png`, fullPage: true });
+    await screenshot(page, 'dashboard-test.png');
   });
 
   test('filters by verdict and text, and pauses the feed', async (t) => {

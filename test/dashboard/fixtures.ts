@@ -7,7 +7,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { buildDashboard, startDashboard, type DashboardOptions, type DashboardTuning, type RunningDashboard } from '../../src/dashboard/index.ts';
 import type { DeadLetter } from '../../src/domain/dead-letter.ts';
 import type { DecidedTransaction, Reason, Verdict } from '../../src/domain/decision.ts';
-import { INPUT_TIMESTAMP_HEADER } from '../../src/detector/processor.ts';
+import { EVIDENCE_HEADER, INPUT_TIMESTAMP_HEADER, SHADOW_HEADER } from '../../src/detector/processor.ts';
 import { openEmbeddedLog } from '../../src/log/embedded/index.ts';
 import type { Log, LogProducer, OutgoingRecord } from '../../src/log/types.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -74,6 +74,8 @@ export interface Pipeline {
   producer: LogProducer;
   metrics: Metrics;
   write(...items: Array<DecidedTransaction | DeadLetter>): Promise<void>;
+  /** Writes a decision with the headers the detector adds: evidence of the rules that fired, shadow hits. */
+  writeWithHeaders(item: DecidedTransaction, headers: DetectorHeaders): Promise<void>;
   options(overrides?: Partial<DashboardOptions> & { tuning?: Partial<DashboardTuning> }): DashboardOptions;
   /** Runs `close` when the test ends, before what was opened earlier (node:test runs t.after hooks first-in, first-out). */
   defer(close: () => Promise<unknown> | unknown): void;
@@ -89,7 +91,8 @@ export async function openPipeline(t: TestContext, partitions = 3): Promise<Pipe
   const log = openEmbeddedLog({ dataDir, heartbeatIntervalMs: 100 });
   closers.push(() => log.close());
   const topics = randomTopics();
-  await log.ensureTopics([topics.transactions, topics.legit, topics.fraud, topics.deadLetter].map((name) => ({ name, partitions })));
+  await log.ensureTopics([topics.transactions, topics.legit, topics.fraud, topics.deadLetter, topics.feedback].map((name) => ({ name, partitions })));
+  await log.ensureTopics([{ name: topics.rules, partitions: 1, compacted: true }]);
   const producer = await log.createProducer();
   const metrics = createMetrics(undefined, { processMetrics: false });
   return {
@@ -99,6 +102,7 @@ export async function openPipeline(t: TestContext, partitions = 3): Promise<Pipe
     metrics,
     defer: (close) => closers.push(close),
     write: (...items) => producer.send(items.map((item) => outputRecord(topics, item))),
+    writeWithHeaders: (item, extra) => producer.send([withHeaders(outputRecord(topics, item), extra)]),
     options: (overrides = {}) => ({
       log,
       topics,
@@ -119,6 +123,18 @@ function outputRecord(topics: Config['topics'], item: DecidedTransaction | DeadL
   if (!('decision' in item)) return { topic: topics.deadLetter, key: null, value: JSON.stringify(item), headers };
   const topic = item.decision.verdict === 'legit' ? topics.legit : topics.fraud;
   return { topic, key: item.source, value: JSON.stringify(item), headers };
+}
+
+export interface DetectorHeaders {
+  evidence?: Record<string, Record<string, unknown>>;
+  shadow?: string[];
+}
+
+function withHeaders(record: OutgoingRecord, extra: DetectorHeaders): OutgoingRecord {
+  const headers = { ...record.headers };
+  if (extra.evidence) headers[EVIDENCE_HEADER] = JSON.stringify(extra.evidence);
+  if (extra.shadow) headers[SHADOW_HEADER] = JSON.stringify(extra.shadow);
+  return { ...record, headers };
 }
 
 /** A dashboard built for inject(), closed before the log. */

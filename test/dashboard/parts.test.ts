@@ -11,7 +11,16 @@ import { sseFrame } from '../../src/dashboard/sse.ts';
 import type { FeedItem } from '../../src/dashboard/types.ts';
 import type { LogRecord } from '../../src/log/types.ts';
 
-const item = (verdict: 'legit' | 'review' | 'fraud', live = true): FeedItem => ({ kind: 'decision', verdict, json: '{}', timestamp: 0, latencyMs: undefined, live });
+const item = (verdict: 'legit' | 'review' | 'fraud', live = true): FeedItem => ({
+  kind: 'decision',
+  verdict,
+  json: '{}',
+  timestamp: 0,
+  latencyMs: undefined,
+  live,
+  facts: { id: 'tx', rules: [], shadow: [], rulesVersion: 'v1' },
+  evidence: undefined,
+});
 
 function record(overrides: Partial<LogRecord>): LogRecord {
   return { topic: 'legit', partition: 0, offset: 0, key: null, value: null, timestamp: 1000, headers: {}, ...overrides };

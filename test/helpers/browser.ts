@@ -1,20 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/dashboard/chromium.ts';
 
-/** Debian's chromium (apt-get install chromium): tests never download a browser. */
-export const CHROMIUM_PATH = process.env.FRAUD_TEST_CHROMIUM ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 const SKIP_REASON = `no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set FRAUD_TEST_CHROMIUM)`;
 
@@ -30,7 +19,7 @@ export function browserTestOptions(): { skip?: string } {
 /** A headless Chromium closed when the test ends. */
 export async function launchBrowser(t: TestContext): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`browser tests need Chromium (${SKIP_REASON})`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
   t.after(() => browser.close());
   return browser;
 }
