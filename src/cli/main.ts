@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { FraudError } from '../errors.ts';
+import { benchCommand } from './bench.ts';
 import { consumeCommand } from './consume.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { detectCommand } from './detect.ts';
@@ -18,6 +19,7 @@ const commandFactories: Array<() => Command> = [
   dashboardCommand,
   consumeCommand,
   () => evalCommand(),
+  benchCommand,
   rulesCommand,
   kafkaCommand,
 ];

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../util/bounded-map.ts';
 import type { FeedbackRecord, Label } from './feedback-schema.ts';
 
 /** Confirmed alerts and false positives, and the precision they measure (null before any feedback). */
@@ -46,27 +47,21 @@ export interface FeedbackStoreLimits {
  */
 export class FeedbackStore {
   readonly #limits: FeedbackStoreLimits;
-  readonly #latest = new Map<string, Stored>();
+  readonly #latest: BoundedMap<string, Stored>;
   readonly #overall: Counts = { confirmed: 0, falsePositives: 0 };
   readonly #perRule = new Map<string, Counts>();
 
   constructor(limits: FeedbackStoreLimits) {
     this.#limits = limits;
+    this.#latest = new BoundedMap(limits.reviews);
   }
 
   add(record: FeedbackRecord): Review {
     const review: Review = { id: record.id, label: record.label, analyst: record.analyst, at: record.at };
     const previous = this.#latest.get(record.id);
-    if (previous) {
-      this.#count(previous.review.label, previous.rules, -1);
-      this.#latest.delete(record.id);
-    }
+    if (previous) this.#count(previous.review.label, previous.rules, -1);
     this.#latest.set(record.id, { review, rules: record.rules });
     this.#count(record.label, record.rules, 1);
-    if (this.#latest.size > this.#limits.reviews) {
-      const oldest = this.#latest.keys().next();
-      if (!oldest.done) this.#latest.delete(oldest.value);
-    }
     return review;
   }
 

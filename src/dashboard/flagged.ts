@@ -1,4 +1,5 @@
 import type { Verdict } from '../domain/decision.ts';
+import { BoundedMap } from '../util/bounded-map.ts';
 import type { FeedItem } from './types.ts';
 
 /** What the server vouches for in a feedback record: the detector's own verdict, rules and version. */
@@ -13,26 +14,20 @@ export interface FlaggedDecision {
  * The recent review and fraud decisions, by transaction id, history included: an
  * analyst may only give a verdict on an alert the server has seen, and the feedback
  * record takes its verdict and rules from here, never from the browser. Bounded: the
- * oldest leave first (a Map keeps insertion order).
+ * oldest leave first.
  */
 export class FlaggedIndex {
-  readonly #items = new Map<string, FlaggedDecision>();
-  readonly #capacity: number;
+  readonly #items: BoundedMap<string, FlaggedDecision>;
 
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#items = new BoundedMap(capacity);
   }
 
   remember(item: FeedItem): void {
     if (item.kind !== 'decision' || item.verdict === 'legit' || item.facts.id === '') return;
     const { id, rules, rulesVersion } = item.facts;
-    // Re-inserted so a decision read again (a replay) counts as recent.
-    this.#items.delete(id);
+    // Set again, a decision read again (a replay) counts as recent.
     this.#items.set(id, { id, verdict: item.verdict, rules, rulesVersion });
-    if (this.#items.size > this.#capacity) {
-      const oldest = this.#items.keys().next();
-      if (!oldest.done) this.#items.delete(oldest.value);
-    }
   }
 
   get(id: string): FlaggedDecision | undefined {

@@ -88,20 +88,24 @@ function makeCustomer(random: Random): Customer {
 export class LazyCustomers {
   readonly size: number;
   readonly #seed: number;
-  readonly #recent = new Map<number, Customer>();
+  /**
+   * A direct-mapped cache (customer i lives in slot i mod its size): constant time, no
+   * eviction walk, and the busy customers (low indices) stay in it.
+   */
+  readonly #slots: Array<{ index: number; customer: Customer } | undefined>;
 
-  constructor(seed: number, size: number) {
+  constructor(seed: number, size: number, cacheSize = 65_536) {
     this.#seed = seed;
     this.size = size;
+    this.#slots = new Array(Math.min(cacheSize, size));
   }
 
   at(index: number): Customer {
-    let customer = this.#recent.get(index);
-    if (!customer) {
-      customer = makeCustomer(new Random(Math.imul(this.#seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)));
-      if (this.#recent.size >= 100_000) this.#recent.delete(this.#recent.keys().next().value as number);
-      this.#recent.set(index, customer);
-    }
+    const slot = index % this.#slots.length;
+    const cached = this.#slots[slot];
+    if (cached?.index === index) return cached.customer;
+    const customer = makeCustomer(new Random(Math.imul(this.#seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)));
+    this.#slots[slot] = { index, customer };
     return customer;
   }
 }

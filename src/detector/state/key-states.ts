@@ -18,8 +18,9 @@ const KEY_SLOTS = 2;
 export class KeyState extends EventRing {
   history = 0;
 
-  constructor(maxEvents: number, headerSlots = KEY_SLOTS, fields = KEY_FIELDS) {
-    super(headerSlots, fields, maxEvents);
+  /** Room for one event at first: most devices, ips and payees are seen once or twice. */
+  constructor(maxEvents: number, headerSlots = KEY_SLOTS, fields = KEY_FIELDS, initialEvents = 1) {
+    super(headerSlots, fields, maxEvents, initialEvents);
   }
 
   get firstSeen(): number {
@@ -50,6 +51,7 @@ const GEO_AT = KEY_SLOTS + 7;
 const ACCOUNT_SLOTS = KEY_SLOTS + 8;
 
 const PAYEES_KEPT = 64;
+const EMPTY: readonly number[] = Object.freeze([]);
 const OTHERS_KEPT = 32;
 
 export type KnownKind = keyof typeof Salt;
@@ -61,11 +63,11 @@ export type KnownKind = keyof typeof Salt;
  * countries, ips and categories it has used, and where it last paid in person.
  */
 export class AccountState extends KeyState {
-  readonly payees: number[] = [];
-  readonly others: number[] = [];
+  payees: readonly number[] = EMPTY;
+  others: readonly number[] = EMPTY;
 
   constructor(maxEvents: number) {
-    super(maxEvents, ACCOUNT_SLOTS, ACCOUNT_FIELDS);
+    super(maxEvents, ACCOUNT_SLOTS, ACCOUNT_FIELDS, 2);
     this.data[AMOUNT_MEAN] = 0;
     this.data[LOG_MEAN] = 0;
     this.data[LOG_M2] = 0;
@@ -75,16 +77,16 @@ export class AccountState extends KeyState {
     return knows(this.payees, hash);
   }
 
-  learnPayee(hash: number): boolean {
-    return learn(this.payees, hash, PAYEES_KEPT);
+  learnPayee(hash: number): void {
+    this.payees = learn(this.payees, hash, PAYEES_KEPT);
   }
 
   knows(kind: KnownKind, hash: number): boolean {
     return knows(this.others, hash ^ Salt[kind]);
   }
 
-  learn(kind: KnownKind, hash: number): boolean {
-    return learn(this.others, hash ^ Salt[kind], OTHERS_KEPT);
+  learn(kind: KnownKind, hash: number): void {
+    this.others = learn(this.others, hash ^ Salt[kind], OTHERS_KEPT);
   }
 
   get amountMean(): number {

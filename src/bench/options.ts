@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { STAGES, type StageId } from './types.ts';
+
+/** How much each stage does. The full bench takes minutes; `--quick` stays under two. */
+export interface Sizes {
+  /** Records of ProducerPerformance and ConsumerPerformance (plus their warm-up). */
+  toolRecords: number;
+  toolWarmupRecords: number;
+  /** Records through our producer and consumer (stage b). */
+  clientRecords: number;
+  /** Pre-filled transactions per detector run (stage c). */
+  detectorRecords: number;
+  /** Input rates of the end-to-end latency stage, at least once. */
+  latencyRates: number[];
+  /** Also exactly-once at the first rate. */
+  latencyExactlyOnce: boolean;
+  latencySeconds: number;
+  latencyWarmupSeconds: number;
+  embeddedRecords: number;
+  embeddedLatencySeconds: number;
+  memoryAccounts: number;
+  dashboardRate: number;
+  dashboardSeconds: number;
+  dashboardWarmupSeconds: number;
+}
+
+export const FULL_SIZES: Sizes = {
+  toolRecords: 500_000,
+  toolWarmupRecords: 50_000,
+  clientRecords: 500_000,
+  detectorRecords: 500_000,
+  latencyRates: [1000, 5000, 10_000],
+  latencyExactlyOnce: true,
+  latencySeconds: 25,
+  latencyWarmupSeconds: 5,
+  embeddedRecords: 300_000,
+  embeddedLatencySeconds: 20,
+  memoryAccounts: 1_000_000,
+  dashboardRate: 10_000,
+  dashboardSeconds: 20,
+  dashboardWarmupSeconds: 3,
+};
+
+export const QUICK_SIZES: Sizes = {
+  toolRecords: 50_000,
+  toolWarmupRecords: 10_000,
+  clientRecords: 50_000,
+  detectorRecords: 40_000,
+  latencyRates: [1000, 5000, 10_000],
+  latencyExactlyOnce: false,
+  latencySeconds: 3,
+  latencyWarmupSeconds: 1,
+  embeddedRecords: 20_000,
+  embeddedLatencySeconds: 3,
+  memoryAccounts: 100_000,
+  dashboardRate: 10_000,
+  dashboardSeconds: 4,
+  dashboardWarmupSeconds: 1,
+};
+
+const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));
+const seconds = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(600));
+
+/** The bench's own flags; it takes no settings file or environment: it measures the defaults. */
+export const BenchFlagsSchema = z.object({
+  brokers: z
+    .string()
+    .regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, 'must be HOST:PORT[,HOST:PORT...]')
+    .optional(),
+  quick: z.boolean().default(false),
+  only: z.string().optional().transform((text, context) => parseStages(text, context)),
+  json: z.boolean().default(false),
+  records: count.optional(),
+  latencySeconds: seconds.optional(),
+  cpuProf: z.string().min(1).optional(),
+});
+
+export type BenchFlags = z.infer<typeof BenchFlagsSchema>;
+
+export interface BenchOptions {
+  brokers?: string[];
+  quick: boolean;
+  stages: StageId[];
+  json: boolean;
+  sizes: Sizes;
+  /** Folder for CPU profiles of the timed detector runs. */
+  cpuProfDir?: string;
+}
+
+function parseStages(text: string | undefined, context: z.RefinementCtx): StageId[] {
+  if (text === undefined) return [...STAGES];
+  const wanted = text.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part.length > 0);
+  const unknown = wanted.filter((part) => !(STAGES as readonly string[]).includes(part));
+  if (unknown.length > 0 || wanted.length === 0) {
+    context.addIssue({ code: 'custom', message: `must list stages among ${STAGES.join(',')}${unknown.length > 0 ? `, got ${unknown.join(',')}` : ''}` });
+    return [];
+  }
+  // Always in stage order: later stages compare with the figures of earlier ones.
+  return STAGES.filter((stage) => wanted.includes(stage));
+}
+
+/** Sizes of the chosen profile, with `--records` and `--latency-seconds` applied. */
+export function benchOptions(flags: BenchFlags): BenchOptions {
+  const base = flags.quick ? QUICK_SIZES : FULL_SIZES;
+  const sizes: Sizes = { ...base };
+  if (flags.records !== undefined) {
+    const records = flags.records;
+    Object.assign(sizes, {
+      toolRecords: records,
+      toolWarmupRecords: Math.max(1000, Math.round(records / 10)),
+      clientRecords: records,
+      detectorRecords: records,
+      embeddedRecords: records,
+    });
+  }
+  if (flags.latencySeconds !== undefined) {
+    Object.assign(sizes, {
+      latencySeconds: flags.latencySeconds,
+      latencyWarmupSeconds: Math.min(sizes.latencyWarmupSeconds, flags.latencySeconds),
+      embeddedLatencySeconds: flags.latencySeconds,
+      dashboardSeconds: Math.max(2, flags.latencySeconds),
+    });
+  }
+  return {
+    brokers: flags.brokers?.split(','),
+    quick: flags.quick,
+    stages: flags.only ?? [...STAGES],
+    json: flags.json,
+    sizes,
+    cpuProfDir: flags.cpuProf,
+  };
+}

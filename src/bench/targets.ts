@@ -1,0 +1,84 @@
+import type { BenchFigures, LatencyRun } from './types.ts';
+
+/** A figure divided by the figure of Kafka's own tool (or our own client) it is compared with. */
+export interface Ratio {
+  id: string;
+  /** What is divided by what, in words. */
+  label: string;
+  value: number;
+}
+
+/** One of the issue's targets, checked on the figures of this run; `pass` null when not measured. */
+export interface TargetCheck {
+  id: string;
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+const KB = 1024;
+
+export function ratios(figures: BenchFigures): Ratio[] {
+  const tools = figures.kafkaTools;
+  const pp = tools?.producer.recordsPerSec;
+  const ppTxn = tools?.transactionalProducer.recordsPerSec;
+  const cp = tools?.consumer.recordsPerSec;
+  const ours = figures.clients;
+  const alo = figures.detector?.atLeastOnce.recordsPerSec;
+  const eos = figures.detector?.exactlyOnce.recordsPerSec;
+  const candidates: Array<[string, string, number | undefined, number | undefined]> = [
+    ['producer/pp', 'our producer / ProducerPerformance', ours?.producer.recordsPerSec, pp],
+    ['consumer/cp', 'our consumer / ConsumerPerformance', ours?.consumer.recordsPerSec, cp],
+    ['detector-alo/pp', 'detector at-least-once / ProducerPerformance', alo, pp],
+    ['detector-eos/pp', 'detector exactly-once / ProducerPerformance', eos, pp],
+    ['detector-eos/pp-txn', 'detector exactly-once / transactional ProducerPerformance', eos, ppTxn],
+    ['detector-alo/consumer', 'detector at-least-once / our consumer alone', alo, ours?.consumer.recordsPerSec],
+    ['embedded/pp', 'embedded detector / ProducerPerformance', figures.embedded?.detector.recordsPerSec, pp],
+  ];
+  return candidates.flatMap(([id, label, numerator, denominator]) =>
+    numerator !== undefined && denominator !== undefined && denominator > 0 ? [{ id, label, value: Math.round((numerator / denominator) * 100) / 100 }] : [],
+  );
+}
+
+export function ratioOf(all: Ratio[], id: string): number | undefined {
+  return all.find((ratio) => ratio.id === id)?.value;
+}
+
+/** The issue's targets. A latency target passes only at a rate the pipeline sustained. */
+export function targetChecks(figures: BenchFigures): TargetCheck[] {
+  const all = ratios(figures);
+  const alo = figures.detector?.atLeastOnce.recordsPerSec;
+  const eos = figures.detector?.exactlyOnce.recordsPerSec;
+  const at5000 = figures.latency?.find((run) => run.log === 'kafka' && run.mode === 'at-least-once' && run.targetPerSec === 5000);
+  const embedded = figures.embedded?.detector.recordsPerSec;
+  const perAccount = figures.memory?.heapBytesPerAccount;
+  return [
+    atLeast('detector-alo-rate', 'detector at-least-once ≥ 50,000/s', alo, 50_000, '/s'),
+    atLeast('detector-eos-rate', 'detector exactly-once ≥ 20,000/s', eos, 20_000, '/s'),
+    atLeast('detector-alo-share', 'detector at-least-once ≥ 0.3 × ProducerPerformance', ratioOf(all, 'detector-alo/pp'), 0.3, ' ×'),
+    atLeast('detector-eos-share', 'detector exactly-once ≥ 0.3 × ProducerPerformance', ratioOf(all, 'detector-eos/pp'), 0.3, ' ×'),
+    latencyTarget(at5000),
+    atLeast('embedded-rate', 'embedded pipeline ≥ 50,000/s', embedded, 50_000, '/s'),
+    {
+      id: 'memory-per-account',
+      target: '≤ 1 KB (1,024 bytes) of heap per active account',
+      measured: perAccount === undefined ? 'not measured' : `${formatNumber(perAccount)} bytes`,
+      pass: perAccount === undefined ? null : perAccount <= KB,
+    },
+  ];
+}
+
+function atLeast(id: string, target: string, value: number | undefined, floor: number, unit: string): TargetCheck {
+  return { id, target, measured: value === undefined ? 'not measured' : `${formatNumber(value)}${unit}`, pass: value === undefined ? null : value >= floor };
+}
+
+function latencyTarget(run: LatencyRun | undefined): TargetCheck {
+  const target = 'p99 end-to-end ≤ 25 ms at 5,000/s, at-least-once on Kafka';
+  if (!run) return { id: 'latency-p99-5000', target, measured: 'not measured', pass: null };
+  const measured = `p99 ${run.p99} ms at ${formatNumber(run.achievedPerSec)}/s${run.sustained ? '' : ', not sustained'}`;
+  return { id: 'latency-p99-5000', target, measured, pass: run.sustained && run.p99 <= 25 };
+}
+
+export function formatNumber(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : 2 });
+}

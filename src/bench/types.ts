@@ -1,0 +1,159 @@
+/**
+ * The figures `fraud bench` measures, as `--json` prints them. Rates are records per
+ * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
+ */
+
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
+export type StageId = (typeof STAGES)[number];
+
+/** One run of a Kafka performance tool, as the tool reported it. */
+export interface ToolRun {
+  records: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  /** ProducerPerformance only: send-to-acknowledgement latency of its records. */
+  latencyMs?: { avg: number; p50: number; p99: number; p999: number; max: number };
+}
+
+export interface KafkaToolFigures {
+  /** Plain producer, acks=all, idempotent (Kafka 4 defaults), steady state after its warm-up records. */
+  producer: ToolRun;
+  /** The same producer committing a transaction every `transactionMs`. */
+  transactionalProducer: ToolRun & { transactionMs: number };
+  /** Fetch rate of ConsumerPerformance, group join excluded. */
+  consumer: ToolRun;
+}
+
+export interface ClientFigures {
+  /** Generated transactions through `produceItems` and the Log's producer, as `fraud produce --rate 0` sends them. */
+  producer: { records: number; recordsPerSec: number; mbPerSec: number };
+  /** The generator and JSON alone, no log: how much of the producer's time is ours. */
+  generatorOnlyPerSec: number;
+  /** A group consumer of the Log polling batches of 500 and doing nothing with them. */
+  consumer: { records: number; recordsPerSec: number; mbPerSec: number };
+}
+
+export interface DetectorRunFigures {
+  mode: 'at-least-once' | 'exactly-once';
+  records: number;
+  /** Rate after the first 10% of records were committed (group join, first fetch and JIT warm-up excluded). */
+  recordsPerSec: number;
+  /** N divided by the time from calling runDetector to the last commit. */
+  overallPerSec: number;
+  /** From calling runDetector to its first committed batch. */
+  startupMs: number;
+  batches: number;
+  /** Where a CPU profile of the timed run was written, with its heaviest functions. */
+  profile?: ProfileSummary;
+}
+
+export interface ProfileSummary {
+  file: string;
+  /** Self time by part of the pipeline (our modules, the Kafka client, GC, idle...), heaviest first. */
+  parts: Array<{ part: string; selfPct: number }>;
+  /** Functions by self time, heaviest first. */
+  top: Array<{ name: string; where: string; selfPct: number }>;
+}
+
+export interface LatencyRun {
+  log: 'kafka' | 'embedded';
+  mode: 'at-least-once' | 'exactly-once';
+  targetPerSec: number;
+  /** Transactions handed to the producer per second during the measured window. */
+  achievedPerSec: number;
+  /** Decisions read per second during the window. */
+  decidedPerSec: number;
+  seconds: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** Sent but not yet decided when the window closed, and that many seconds of input. */
+  backlogAtEnd: number;
+  backlogSeconds: number;
+  /** Still not decided after the drain timeout. */
+  undecided: number;
+  /** Input rate reached, output kept up (backlog under a second), nothing lost. */
+  sustained: boolean;
+}
+
+export interface EmbeddedFigures {
+  detector: DetectorRunFigures;
+  latency: LatencyRun;
+}
+
+export interface MemoryFigures {
+  accounts: number;
+  /** Keys of every kind held (accounts, cards, devices, ips, payees). */
+  keys: number;
+  /** Heap held per account, its card, device and ip keys included. */
+  heapBytesPerAccount: number;
+  /** The same accounts paying without card, device or ip: the account's own entry. */
+  accountOnlyHeapBytesPerAccount: number;
+  rssBytesPerAccount: number;
+  heapUsedMb: number;
+  rssMb: number;
+  /** Transactions per second through observe() while the state grew (one thread, no log, no rules). */
+  observePerSec: number;
+}
+
+export interface DashboardFigures {
+  targetPerSec: number;
+  /** Decisions written to the output topics per second during the window. */
+  sentPerSec: number;
+  /** Share of review and fraud among them (the labelled scenario mix): the page gets all of these. */
+  flaggedShare: number;
+  /** Decisions the dashboard server read per second (its /api/stats count). */
+  consumedPerSec: number;
+  /** Events per second the open page received (all SSE event types), and decisions among them. */
+  pageEventsPerSec: number;
+  pageDecisionsPerSec: number;
+  /** 'chromium' when the load probe measured a real page, 'http' for a plain SSE client. */
+  client: 'chromium' | 'http';
+  cpuPercent: { mean: number; max: number };
+  rssMb: { mean: number; max: number };
+  seconds: number;
+}
+
+export interface WorkloadFigures {
+  /** Mean, min and max bytes of a generated transaction's JSON. */
+  meanBytes: number;
+  minBytes: number;
+  maxBytes: number;
+}
+
+export interface BenchFigures {
+  kafkaTools?: KafkaToolFigures;
+  clients?: ClientFigures;
+  detector?: { atLeastOnce: DetectorRunFigures; exactlyOnce: DetectorRunFigures };
+  latency?: LatencyRun[];
+  embedded?: EmbeddedFigures;
+  memory?: MemoryFigures;
+  dashboard?: DashboardFigures;
+}
+
+export interface StageFailure {
+  stage: StageId;
+  error: string;
+}
+
+export interface BenchResult {
+  quick: boolean;
+  startedAt: string;
+  seconds: number;
+  machine: { cpus: number; node: string; platform: string };
+  /** Bootstrap address, and whether the bench started that broker itself. */
+  kafka?: { brokers: string; startedByBench: boolean; version?: string };
+  workload: WorkloadFigures;
+  stages: StageId[];
+  figures: BenchFigures;
+  /** Seconds each stage took. */
+  stageSeconds: Partial<Record<StageId, number>>;
+  /**
+   * The machine's 1-minute load average when each stage ended: other programs' work shows
+   * here, and figures of stages run under a higher load are lower for it.
+   */
+  stageLoad: Partial<Record<StageId, number>>;
+  failures: StageFailure[];
+}
