@@ -1,5 +1,5 @@
 import { knows, learn, Salt } from './known-set.ts';
-import { ACCOUNT_FIELDS, EventRing, KEY_FIELDS } from './ring.ts';
+import { ACCOUNT_FIELDS, EventRing, F_TIME, KEY_FIELDS } from './ring.ts';
 
 /** Bits of an event's flags. */
 export const Flag = {
@@ -11,8 +11,7 @@ export const Flag = {
 
 /** Header slots of a key's array (see EventRing): numbers that change on every payment. */
 const FIRST_SEEN = 0;
-const LAST_SEEN = 1;
-const KEY_SLOTS = 2;
+const KEY_SLOTS = 1;
 
 /** State of a device, ip or payee: its recent events and when it was first and last seen. */
 export class KeyState extends EventRing {
@@ -27,16 +26,15 @@ export class KeyState extends EventRing {
     return this.data[FIRST_SEEN] as number;
   }
 
+  /** Time of the newest event (what eviction looks at): the ring holds it already. */
   get lastSeen(): number {
-    const last = this.data[LAST_SEEN] as number;
-    return Number.isNaN(last) ? Number.NEGATIVE_INFINITY : last;
+    return this.size === 0 ? Number.NEGATIVE_INFINITY : this.get(0, F_TIME);
   }
 
   record(time: number, amount: number, party: number, flags = 0, extra = 0): void {
     this.push(time, amount, party, flags, extra);
     if (this.history === 0) this.data[FIRST_SEEN] = time;
     this.history++;
-    if (!(time <= (this.data[LAST_SEEN] as number))) this.data[LAST_SEEN] = time;
   }
 }
 
@@ -67,7 +65,7 @@ export class AccountState extends KeyState {
   others: readonly number[] = EMPTY;
 
   constructor(maxEvents: number) {
-    super(maxEvents, ACCOUNT_SLOTS, ACCOUNT_FIELDS, 2);
+    super(maxEvents, ACCOUNT_SLOTS, ACCOUNT_FIELDS, 1);
     this.data[AMOUNT_MEAN] = 0;
     this.data[LOG_MEAN] = 0;
     this.data[LOG_M2] = 0;
