@@ -6,17 +6,22 @@ import { fileChangedAt, RulesetSource } from '../detector/rules/source.ts';
 import { runDetector, type DetectorTotals } from '../detector/service.ts';
 import type { Log } from '../log/types.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
+import { DetectorHealth } from '../observability/health.ts';
+import { startHealthServer } from '../observability/health-server.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { ProcessedRecord } from '../detector/processor.ts';
 import { untilStopped } from './lifecycle.ts';
-import { addLogOptions, configAndOptions } from './options.ts';
+import { addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
 import { ProgressReporter } from './progress.ts';
 
 const DetectOptions = z.object({
   rules: z.string().min(1).optional(),
   atLeastOnce: z.boolean().default(false),
+  metricsPort: wholeNumberFlag(0, 65535),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
 });
+type DetectOptions = z.infer<typeof DetectOptions>;
 
 export function detectCommand(): Command {
   return addLogOptions(new Command('detect'))
@@ -25,6 +30,8 @@ export function detectCommand(): Command {
     .option('--group <id>', "the detectors' consumer group (env DETECTOR_GROUP_ID)")
     .option('--batch-size <n>', 'records decided per batch at most (env DETECTOR_BATCH_SIZE)')
     .option('--at-least-once', 'on Kafka, skip transactions: lower latency, duplicates possible after a crash')
+    .option('--metrics-port <n>', 'serve /healthz and /metrics (Prometheus) on this port, 0 = any free one (default: off)')
+    .option('--metrics-host <host>', 'address of the /healthz and /metrics server', '127.0.0.1')
     .action(async (flags: Record<string, unknown>) => {
       const { config, options } = configAndOptions(DetectOptions, flags);
       if (options.atLeastOnce) config.detector.exactlyOnce = false;
@@ -32,14 +39,34 @@ export function detectCommand(): Command {
       const log = await openLog(config);
       try {
         await log.ensureTopics(pipelineTopics(config));
-        const totals = await untilStopped(logger, (signal) =>
-          startDetector({ config, log, logger, rulesFile: options.rules, signal }),
-        );
-        logger.info(totals, 'detector stopped');
+        const observed = await observe(options, log, logger);
+        try {
+          const totals = await untilStopped(logger, (signal) =>
+            startDetector({ config, log, logger, rulesFile: options.rules, signal, ...observed.detector }),
+          );
+          logger.info(totals, 'detector stopped');
+        } finally {
+          await observed.close();
+        }
       } finally {
         await log.close();
       }
     });
+}
+
+/** With --metrics-port: the detector's metrics and health, and the server that shows them. */
+async function observe(
+  options: DetectOptions,
+  log: Log,
+  logger: Logger,
+): Promise<{ detector: { metrics?: Metrics; health?: DetectorHealth }; close: () => Promise<void> }> {
+  if (options.metricsPort === undefined) return { detector: {}, close: async () => undefined };
+  const metrics = createMetrics();
+  const health = new DetectorHealth();
+  const server = await startHealthServer({ host: options.metricsHost, port: options.metricsPort, log, health, metrics });
+  logger.info({ healthz: `${server.url}/healthz`, metrics: `${server.url}/metrics` }, 'serving health and metrics');
+  process.stdout.write(`${server.url}\n`); // as the dashboard prints its URL: scripts read it
+  return { detector: { metrics, health }, close: () => server.close() };
 }
 
 export interface StartDetectorOptions {
@@ -48,6 +75,7 @@ export interface StartDetectorOptions {
   logger: Logger;
   rulesFile?: string;
   metrics?: Metrics;
+  health?: DetectorHealth;
   signal: AbortSignal;
   onCommitted?: (processed: ProcessedRecord[]) => void;
 }
@@ -61,10 +89,14 @@ export async function startDetector(options: StartDetectorOptions): Promise<Dete
   const rulesFile = options.rulesFile ?? DEFAULT_RULES_FILE;
   const rules = new RulesetSource(loadRulesetFile(rulesFile), logger, fileChangedAt(rulesFile));
   rules.watchFile(rulesFile);
-  await rules.followTopic(options.log, config.topics.rules, options.signal);
+  // Following stops with the detector, also when it stops by failing rather than by the
+  // signal: a follower left running would keep the process alive with nothing deciding.
+  const stopFollowing = new AbortController();
   try {
+    await rules.followTopic(options.log, config.topics.rules, AbortSignal.any([options.signal, stopFollowing.signal]));
     return await decide(options, rules);
   } finally {
+    stopFollowing.abort();
     await rules.close();
   }
 }
@@ -85,6 +117,7 @@ async function decide(options: StartDetectorOptions, rules: RulesetSource): Prom
       ruleset: () => rules.current(),
       logger,
       metrics: options.metrics,
+      health: options.health,
       onCommitted: (processed) => {
         progress.add(processed.length);
         options.onCommitted?.(processed);

@@ -10,6 +10,7 @@ import { replayJsonLines } from '../generator/replay.ts';
 import { MixFlag } from '../generator/scenarios/mix.ts';
 import { ScenarioStream, scenarioEvents, scenarioItems } from '../generator/scenarios/index.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
+import { describeError } from '../log/retry.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
 import { addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
@@ -72,6 +73,7 @@ async function produce(flags: Record<string, unknown>): Promise<void> {
             progress.add(batch.length);
             if (options.verbose) for (const item of batch) process.stdout.write(`${item.display}\n`);
           },
+          onRetry: (error, retry) => logger.warn({ err: describeError(error), ...retry }, 'the log is unavailable: retrying the batch'),
         },
         signal,
       ),

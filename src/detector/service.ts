@@ -112,6 +112,7 @@ async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: Ab
     try {
       await runOnce(loop, options, signal);
       backoff.reset();
+      options.health?.turned();
     } catch (error) {
       if (!isTransientLogError(error)) throw error;
       const retryInMs = backoff.next();
@@ -120,7 +121,6 @@ async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: Ab
       options.logger.warn({ err: reason, attempt: backoff.attempts, retryInMs }, 'the log is unavailable: retrying');
       await sleep(retryInMs, signal);
     }
-    options.health?.turned();
   }
 }
 

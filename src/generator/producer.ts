@@ -1,3 +1,4 @@
+import { Backoff, isTransientLogError } from '../log/retry.ts';
 import type { LogProducer, OutgoingRecord } from '../log/types.ts';
 import { sleep } from '../util/wait.ts';
 import type { ProducerItem } from './items.ts';
@@ -12,6 +13,8 @@ export interface ProduceOptions {
   /** Largest batch handed to the log at once. */
   maxBatch?: number;
   onSent?: (items: ProducerItem[]) => void;
+  /** Told of each failed send that will be retried (broker away, timeout), e.g. to log a warning. */
+  onRetry?: (error: unknown, retry: { attempt: number; delayMs: number }) => void;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function produceItems(options: ProduceOptions, signal: AbortSignal)
     if (batch.length === 0) return;
     const records: OutgoingRecord[] = [];
     for (const item of batch) for (const record of item.records) records.push(record);
-    await options.producer.send(records);
+    await sendUntilDone(options, records, signal);
     sent += batch.length;
     options.onSent?.(batch);
     batch = [];
@@ -48,4 +51,25 @@ export async function produceItems(options: ProduceOptions, signal: AbortSignal)
   }
   await flush();
   return sent;
+}
+
+/**
+ * Sends one batch, waiting out transient failures (the broker restarting) with backoff
+ * instead of giving up. The same record objects go again, which the Kafka producer treats
+ * as a retry: what the broker wrote before the failure is not written twice. Stopping
+ * (the signal) ends the waiting; the batch is then reported as failed.
+ */
+async function sendUntilDone(options: ProduceOptions, records: OutgoingRecord[], signal: AbortSignal): Promise<void> {
+  const backoff = new Backoff();
+  for (;;) {
+    try {
+      await options.producer.send(records);
+      return;
+    } catch (error) {
+      if (!isTransientLogError(error) || signal.aborted) throw error;
+      const delayMs = backoff.next();
+      options.onRetry?.(error, { attempt: backoff.attempts, delayMs });
+      await sleep(delayMs, signal);
+    }
+  }
 }

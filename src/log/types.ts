@@ -62,7 +62,15 @@ export interface ConsumerOptions {
    * Without it, Kafka sends then commits (at least once). The embedded log is always atomic.
    */
   exactlyOnce?: boolean;
+  /**
+   * Told the outcome of each Kafka transaction commitBatch ran (exactlyOnce on Kafka), for
+   * metrics. 'aborted' includes a commit whose outcome could not be confirmed. The embedded
+   * log, one SQLite transaction per batch, never calls it.
+   */
+  onTransaction?: (result: TransactionResult) => void;
 }
+
+export type TransactionResult = 'committed' | 'aborted';
 
 export interface PollOptions {
   maxRecords: number;
@@ -99,7 +107,12 @@ export interface LogConsumer {
 }
 
 export interface LogProducer {
-  /** Resolves once every record is durably appended (acks=all on Kafka, committed on SQLite). */
+  /**
+   * Resolves once every record is durably appended (acks=all on Kafka, committed on SQLite).
+   * After a failure, sending the very same record objects again is a retry: the Kafka
+   * producer then reuses the failed request's sequence numbers, so that records the broker
+   * did write before the failure are not written twice.
+   */
   send(records: OutgoingRecord[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -38,6 +38,23 @@ export function createMetrics(registry = new Registry(), options: { processMetri
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    consumerLag: new Gauge({
+      name: 'fraud_consumer_lag',
+      help: "Records not yet decided in each of the detector's partitions (end offset minus committed position), sampled every few seconds",
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
+    kafkaTransactions: new Counter({
+      name: 'fraud_kafka_transactions_total',
+      help: 'Kafka transactions of exactly-once batches: committed, or aborted (including commits that could not be confirmed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    logUp: new Gauge({
+      name: 'fraud_log_up',
+      help: 'Whether the log (Kafka brokers or the embedded database) answered the last health check: 1 or 0',
+      registers: [registry],
+    }),
     produced: new Counter({
       name: 'fraud_produced_total',
       help: 'Transactions written to the transactions topic by this process',

@@ -84,7 +84,7 @@ class KafkaConsumer implements LogConsumer {
     }
     this.#committer =
       options.exactlyOnce && options.groupId !== undefined
-        ? new TransactionalCommitter(logOptions, this.#client, options.groupId)
+        ? new TransactionalCommitter(logOptions, this.#client, options.groupId, options.onTransaction)
         : new AtLeastOnceCommitter(logOptions, this.#client);
   }
 

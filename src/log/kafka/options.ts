@@ -43,6 +43,14 @@ export const FETCH_LIMITS = {
 } as const;
 
 /**
+ * Most key, value and header bytes sent in one produce request. The client writes one
+ * record batch per partition per request, and brokers refuse a batch over
+ * message.max.bytes (1 MB by default) with MESSAGE_TOO_LARGE: a batch of decisions
+ * carrying large dead letters could otherwise never be committed. A larger record goes alone.
+ */
+export const PRODUCE_REQUEST_BYTES = 900_000;
+
+/**
  * Exponential backoff with jitter, 25 ms to 1 s. A transaction that follows another one
  * closely gets CONCURRENT_TRANSACTIONS while the broker writes the previous markers, for
  * a few milliseconds: that case retries quickly, as the Java client does (20 ms).

@@ -1,8 +1,8 @@
 import { Producer } from '@platformatic/kafka';
 import type { LogProducer, OutgoingRecord } from '../types.ts';
 import { closedError, toFraudError } from './errors.ts';
-import { clientOptions, type KafkaLogOptions } from './options.ts';
-import { createPartitioner, toKafkaMessage } from './records.ts';
+import { clientOptions, PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
+import { chunkByBytes, createPartitioner, toKafkaMessage, type KafkaMessage } from './records.ts';
 
 export type KafkaClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
@@ -70,12 +70,19 @@ interface Pending {
  * per-partition sequence numbers when the whole request succeeded, so after a partial
  * failure the next batch of a partition that *was* written would reuse a sequence, and the
  * broker would answer DUPLICATE_SEQUENCE_NUMBER with success without writing it.
+ *
+ * Except for a retry: when no partition acknowledged the failed request (the broker was
+ * away, or its answer was lost) and the caller sends the very same records again, they go
+ * out on the same client with the same sequence numbers. What the broker did write before
+ * the failure is then acknowledged without being written twice (idempotence).
  */
 export class KafkaProducer implements LogProducer {
   readonly #options: KafkaLogOptions;
   readonly #onClosed: () => void;
   readonly #retired = new Retired();
   #client: KafkaClientProducer | undefined;
+  /** The records of the last failed send, when a retry of them may reuse the client: its requests, and the first not acknowledged. */
+  #unacknowledged: { records: OutgoingRecord[]; requests: KafkaMessage[][]; next: number } | undefined;
   #queue: Pending[] = [];
   #draining: Promise<void> | undefined;
   #closed = false;
@@ -127,13 +134,36 @@ export class KafkaProducer implements LogProducer {
   }
 
   async #sendNow(records: OutgoingRecord[]): Promise<void> {
+    const failed = this.#unacknowledged;
+    this.#unacknowledged = undefined;
+    const retry = failed !== undefined && sameRecords(failed.records, records);
+    // Other records must not reuse the sequence numbers of the failed request: a new client.
+    if (failed && !retry) this.#retireClient();
+    const requests = retry ? failed.requests : chunkByBytes(records.map(toKafkaMessage), PRODUCE_REQUEST_BYTES);
+    let next = retry ? failed.next : 0;
     const client = (this.#client ??= createClientProducer(this.#options, 'producer'));
     try {
-      await client.send({ messages: records.map(toKafkaMessage) });
+      for (; next < requests.length; next++) await client.send({ messages: requests[next] ?? [] });
     } catch (error) {
-      this.#client = undefined;
-      this.#retired.close(client);
+      // The requests before `next` were acknowledged: a retry goes on from the failed one.
+      if (acknowledgedNothing(error)) this.#unacknowledged = { records, requests, next };
+      else this.#retireClient();
       throw toFraudError(error, `sending ${records.length} record(s) to Kafka`);
     }
   }
+
+  #retireClient(): void {
+    if (this.#client) this.#retired.close(this.#client);
+    this.#client = undefined;
+  }
+}
+
+function sameRecords(a: OutgoingRecord[], b: OutgoingRecord[]): boolean {
+  return a.length === b.length && a.every((record, i) => record === b[i]);
+}
+
+/** The client attaches the partitions that did acknowledge a failed send as `produced.offsets`. */
+function acknowledgedNothing(error: unknown): boolean {
+  const produced = (error as { produced?: { offsets?: unknown[] } } | null)?.produced;
+  return (produced?.offsets?.length ?? 0) === 0;
 }

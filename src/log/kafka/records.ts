@@ -38,13 +38,45 @@ export function toKafkaMessage(record: OutgoingRecord): KafkaMessage {
  */
 export function createPartitioner(): Partitioner<Buffer, Buffer, Buffer, Buffer> {
   const next = new Map<string, number>();
+  // A message sent again (a retry) goes where it went the first time, so the broker can
+  // recognise it by its sequence number.
+  const chosen = new WeakMap<object, number>();
   return (message, key) => {
     if (Buffer.isBuffer(key)) return compatibilityPartitioner(message, key);
+    const earlier = chosen.get(message);
+    if (earlier !== undefined) return earlier;
     // A random start per topic, so many short-lived producers do not all begin at partition 0.
     const current = next.get(message.topic) ?? Math.floor(Math.random() * 1024);
     next.set(message.topic, (current + 1) % 0x7fffffff);
+    chosen.set(message, current);
     return current;
   };
+}
+
+/** Splits messages, in order, into requests of at most `maxBytes` of keys, values and headers each. */
+export function chunkByBytes(messages: KafkaMessage[], maxBytes: number): KafkaMessage[][] {
+  const chunks: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function messageBytes(message: KafkaMessage): number {
+  let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  // toKafkaMessage writes headers as a Map of Buffers.
+  if (message.headers instanceof Map) for (const [name, value] of message.headers) bytes += name.length + value.length;
+  return bytes;
 }
 
 export interface DecodedPartition {

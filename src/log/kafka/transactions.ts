@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from '@platformatic/kafka';
-import type { OutgoingRecord, PartitionPosition } from '../types.ts';
-import { kafkaCall, toFraudError } from './errors.ts';
+import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
+import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
-import type { KafkaLogOptions } from './options.ts';
+import { PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
 import { createClientProducer, Retired, KafkaProducer, type KafkaClientProducer, type TransactionalProducerId } from './producer.ts';
-import { toKafkaMessage } from './records.ts';
+import { chunkByBytes, toKafkaMessage } from './records.ts';
 
 /** Waits for every promise (so an abort never overlaps a request) and throws the first failure. */
 async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise<void> {
@@ -15,6 +15,11 @@ async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise
 
 /** The client does not export its Transaction class. */
 type KafkaTransaction = Awaited<ReturnType<KafkaClientProducer['beginTransaction']>>;
+
+/** Outputs in requests the broker accepts, one after the other, all in the transaction. */
+async function sendInRequests(transaction: KafkaTransaction, outputs: OutgoingRecord[]): Promise<void> {
+  for (const messages of chunkByBytes(outputs.map(toKafkaMessage), PRODUCE_REQUEST_BYTES)) await transaction.send({ messages });
+}
 
 /** How a consumer's commitBatch appends its outputs and commits its input positions. */
 export interface BatchCommitter {
@@ -63,13 +68,15 @@ export class TransactionalCommitter implements BatchCommitter {
   #identity: TransactionalProducerId;
   #generation = 0;
   readonly #retired = new Retired();
+  readonly #onResult: (result: TransactionResult) => void;
   #producer: KafkaClientProducer | undefined;
 
-  constructor(options: KafkaLogOptions, client: Consumer, groupId: string) {
+  constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
     this.#client = client;
     this.#baseId = `${options.clientId}-${groupId}-${randomUUID()}`;
     this.#identity = { transactionalId: this.#baseId };
+    this.#onResult = onResult;
   }
 
   async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
@@ -85,14 +92,16 @@ export class TransactionalCommitter implements BatchCommitter {
       // TxnOffsetCommit (group coordinator) are independent and go out together.
       if (withOffsets) await open.addConsumer(this.#client);
       await settleAll([
-        outputs.length > 0 ? open.send({ messages: outputs.map(toKafkaMessage) }) : undefined,
+        outputs.length > 0 ? sendInRequests(open, outputs) : undefined,
         withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
       ]);
       await open.commit();
     } catch (error) {
-      await this.#abandon(producer, transaction);
+      await this.#abandon(producer, transaction, error);
+      if (transaction) this.#onResult('aborted');
       throw toFraudError(error, 'committing a batch in a Kafka transaction');
     }
+    this.#onResult('committed');
   }
 
   async close(): Promise<void> {
@@ -110,17 +119,27 @@ export class TransactionalCommitter implements BatchCommitter {
    * wrong after a failed request, and a new producer with the same transactional id
    * (InitProducerId) also aborts the transaction if our abort could not be sent.
    */
-  async #abandon(producer: KafkaClientProducer, transaction: KafkaTransaction | undefined): Promise<void> {
+  async #abandon(producer: KafkaClientProducer, transaction: KafkaTransaction | undefined, error: unknown): Promise<void> {
     if (transaction && !transaction.completed) await transaction.abort().catch(() => undefined);
     if (this.#producer === producer) {
       this.#producer = undefined;
-      const { producerId, producerEpoch } = producer;
-      // Without a known producer id and epoch the old transactional id cannot be taken over: use a new one.
-      this.#identity =
-        producerId !== undefined && producerEpoch !== undefined
-          ? { transactionalId: this.#identity.transactionalId, producerId, producerEpoch }
-          : { transactionalId: `${this.#baseId}-${++this.#generation}` };
+      this.#identity = this.#nextIdentity(producer, error);
     }
     this.#retired.close(producer);
+  }
+
+  /**
+   * Who the next producer is. It takes over the failed one's id and epoch when known. A
+   * client that never got them (the broker was away) changed nothing on the broker: the
+   * next one takes over from the last known id and epoch, which also aborts a transaction
+   * that an unreachable broker kept open, instead of leaving it to time out. Without a
+   * known id and epoch, or when fenced, the old transactional id cannot be taken over: a new one.
+   */
+  #nextIdentity(producer: KafkaClientProducer, error: unknown): TransactionalProducerId {
+    const { transactionalId } = this.#identity;
+    const { producerId, producerEpoch } = producer;
+    if (producerId !== undefined && producerEpoch !== undefined) return { transactionalId, producerId, producerEpoch };
+    if (this.#identity.producerId !== undefined && !isFencingError(error)) return this.#identity;
+    return { transactionalId: `${this.#baseId}-${++this.#generation}` };
   }
 }

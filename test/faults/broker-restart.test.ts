@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { isFraudError } from '../../src/errors.ts';
+import { openKafkaLog } from '../../src/log/kafka/index.ts';
+import type { Log } from '../../src/log/types.ts';
+import type { DetectorHealthReport } from '../../src/observability/health.ts';
+import { startLocalKafka, stopLocalKafka } from '../../src/localkafka/index.ts';
+import { startFraud } from '../helpers/cli.ts';
+import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
+import { eventually, idsOf, readAll } from '../helpers/log.ts';
+import { formatTally, pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline, readDecisions, tally } from '../helpers/pipeline.ts';
+import { printedUrl } from '../helpers/processes.ts';
+import { randomTopic } from '../helpers/topics.ts';
+import { FAULTS_SCALE, faultTimeout } from './scale.ts';
+
+const PARTITIONS = 4;
+/** A broker of this test's own, so the shared test broker is never disturbed. */
+const FAULTS_PORT = Number(process.env.FRAUD_FAULTS_KAFKA_PORT ?? 19192);
+
+interface OwnBroker {
+  brokers: string;
+  settings: { kafkaDir: string; port: number; heap: string };
+}
+
+/**
+ * A fresh broker in a temporary folder, stopped and removed when the test ends. Without
+ * Java (FRAUD_TEST_KAFKA may name a remote broker) the test skips, except in CI.
+ */
+async function ownBroker(t: TestContext): Promise<OwnBroker | undefined> {
+  const settings = { kafkaDir: mkdtempSync(join(tmpdir(), 'fraud-faults-kafka-')), port: FAULTS_PORT, heap: '512m' };
+  t.after(async () => {
+    await stopLocalKafka(settings);
+    rmSync(settings.kafkaDir, { recursive: true, force: true });
+  });
+  try {
+    return { brokers: (await startLocalKafka(settings)).brokers, settings };
+  } catch (error) {
+    if (!isFraudError(error, 'FRAUD_KAFKA_SETUP') || process.env.CI === 'true') throw error;
+    t.skip(`this test starts and stops a broker of its own: ${error.message}`);
+    return undefined;
+  }
+}
+
+/** Records in the input topic so far (it is not transactional: offsets count records). */
+async function inputEnd(log: Log, topic: string): Promise<number | undefined> {
+  try {
+    return (await log.partitionBounds(topic)).reduce((sum, bounds) => sum + bounds.end, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+async function health(url: string): Promise<{ status: number; lastCommitAt?: number }> {
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(8_000) });
+    const report = (await response.json()) as DetectorHealthReport;
+    return { status: response.status, lastCommitAt: report.detector.lastCommitAt === null ? undefined : Date.parse(report.detector.lastCommitAt) };
+  } catch {
+    return { status: 0 };
+  }
+}
+
+/** Time from `since` to the detector's first commit after it, as its /healthz reports it. */
+async function firstCommitAfter(url: string, since: number, timeoutMs: number): Promise<number | undefined> {
+  let lastCommitAt: number | undefined;
+  await eventually(async () => {
+    lastCommitAt = (await health(url)).lastCommitAt;
+    return lastCommitAt !== undefined && lastCommitAt > since;
+  }, timeoutMs, 100);
+  return lastCommitAt !== undefined && lastCommitAt > since ? lastCommitAt - since : undefined;
+}
+
+/**
+ * Stops the broker (clean shutdown), checks that the detector says it is unhealthy, waits a
+ * few seconds and starts the broker again. Times in ms; `readyAt` when it answers again.
+ */
+async function restartBroker(settings: OwnBroker['settings'], healthUrl: string): Promise<{ stopMs: number; startMs: number; outageMs: number; readyAt: number }> {
+  const stopping = Date.now();
+  await stopLocalKafka(settings);
+  const stopMs = Date.now() - stopping;
+  assert.ok(await eventually(async () => (await health(healthUrl)).status === 503, 20_000, 250), 'the detector reports itself unhealthy while the broker is away');
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const starting = Date.now();
+  await startLocalKafka(settings);
+  const readyAt = Date.now();
+  return { stopMs, startMs: readyAt - starting, outageMs: readyAt - stopping, readyAt };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+test('the broker stops and starts again mid-run: producer and detector recover by themselves, nothing lost or doubled', { timeout: faultTimeout(300_000), ...kafkaTestOptions() }, async (t) => {
+  requireKafka(t);
+  const own = await ownBroker(t);
+  if (!own) return;
+  const { brokers, settings } = own;
+  const total = FAULTS_SCALE.brokerRestartInputs;
+  const topics = randomPipeline('restart');
+  const groupId = randomTopic('g');
+  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
+  t.after(() => log.close());
+  await log.ensureTopics(pipelineSpecs(topics, PARTITIONS));
+  const watch = new GroupWatch(brokers);
+  t.after(() => watch.close());
+  const args = pipelineArgs(brokers, topics, PARTITIONS);
+  const detector = startFraud(t, ['detect', ...args, '--group', groupId, '--metrics-port', '0'], pipelineEnv(topics));
+  const healthUrl = await printedUrl(detector);
+  const producer = startFraud(t, ['produce', ...args, '--count', String(total), '--rate', String(FAULTS_SCALE.brokerRestartRate), '--seed', '7'], pipelineEnv(topics));
+  const decided = (): Promise<number | undefined> => watch.committed(groupId, topics.transactions);
+  assert.ok((await waitForProgress(decided, Math.floor(total / 5), 60_000)) !== undefined, detector.output());
+
+  const outage = await restartBroker(settings, healthUrl);
+  // Measured from the broker answering again: the producer's next records, the detector's next commit.
+  const [producerRecovery, detectorRecovery] = await Promise.all([
+    inputEnd(log, topics.transactions).then((produced) => waitForProgress(() => inputEnd(log, topics.transactions), (produced ?? 0) + 1, 120_000)),
+    firstCommitAfter(healthUrl, outage.readyAt, 120_000),
+  ]);
+  assert.ok(producerRecovery !== undefined, `the producer went on: ${producer.output()}`);
+  assert.ok(detectorRecovery !== undefined, `the detector went on: ${detector.output()}`);
+  assert.deepEqual(await producer.exited, { code: 0, signal: null }, producer.output());
+  assert.ok((await waitForProgress(decided, total, 120_000)) !== undefined, `all decided: ${detector.output()}`);
+  assert.ok(await eventually(async () => (await health(healthUrl)).status === 200, 20_000, 250), 'healthy again');
+  detector.child.kill('SIGTERM');
+  assert.deepEqual(await detector.exited, { code: 0, signal: null }, detector.output());
+
+  const inputIds = idsOf(await readAll(log, topics.transactions));
+  const figures = tally(inputIds, (await readDecisions(log, topics)).map((decision) => decision.id));
+  const retries = (producer.output().match(/retrying the batch/g) ?? []).length;
+  t.diagnostic(`(b) broker restart [${FAULTS_SCALE.name}]: ${formatTally(figures)}; input records ${inputIds.length}, distinct ${new Set(inputIds).size}`);
+  t.diagnostic(`(b) broker stop ${seconds(outage.stopMs)}, start ${seconds(outage.startMs)}, outage ${seconds(outage.outageMs)}; producer retried ${retries} time(s)`);
+  t.diagnostic(`(b) recovery after the broker was back: producer ${seconds(producerRecovery)}, detector ${seconds(detectorRecovery)}`);
+  assert.equal(inputIds.length, total, 'the producer wrote each transaction once');
+  assert.equal(new Set(inputIds).size, total);
+  assert.deepEqual(figures, { inputs: total, outputs: total, unique: total, duplicates: 0, losses: 0 });
+});

@@ -1,0 +1,86 @@
+import type { Log, LogRecord } from '../../src/log/types.ts';
+import { readAll } from './log.ts';
+import { randomTopic } from './topics.ts';
+
+/** Every topic a pipeline touches, all fresh, so a test shares nothing with another (rules included). */
+export interface PipelineTopics {
+  transactions: string;
+  legit: string;
+  fraud: string;
+  deadLetter: string;
+  rules: string;
+  labels: string;
+  feedback: string;
+}
+
+export function randomPipeline(prefix = 'p'): PipelineTopics {
+  const base = randomTopic(prefix);
+  return {
+    transactions: `${base}.tx`,
+    legit: `${base}.legit`,
+    fraud: `${base}.fraud`,
+    deadLetter: `${base}.dlq`,
+    rules: `${base}.rules`,
+    labels: `${base}.labels`,
+    feedback: `${base}.feedback`,
+  };
+}
+
+/** `fraud <command>` arguments for Kafka and these topics (the topics without a flag go through `pipelineEnv`). */
+export function pipelineArgs(brokers: string, topics: PipelineTopics, partitions: number): string[] {
+  return [
+    '--brokers', brokers,
+    '--transactions-topic', topics.transactions,
+    '--legit-topic', topics.legit,
+    '--fraud-topic', topics.fraud,
+    '--dead-letter-topic', topics.deadLetter,
+    '--partitions', String(partitions),
+    '--log-level', 'warn',
+  ];
+}
+
+export function pipelineEnv(topics: PipelineTopics): NodeJS.ProcessEnv {
+  return { RULES_TOPIC: topics.rules, LABELS_TOPIC: topics.labels, FEEDBACK_TOPIC: topics.feedback };
+}
+
+/** Topic specs for `ensureTopics`: the rules topic compacted with one partition, as the CLI creates it. */
+export function pipelineSpecs(topics: PipelineTopics, partitions: number): Array<{ name: string; partitions: number; compacted?: boolean }> {
+  return Object.entries(topics).map(([role, name]) => (role === 'rules' ? { name, partitions: 1, compacted: true } : { name, partitions }));
+}
+
+export interface Decided {
+  id: string;
+  verdict: string;
+  score: number;
+  record: LogRecord;
+}
+
+/** The decisions in the legit and fraud topics, read as a read_committed consumer does. */
+export async function readDecisions(log: Log, topics: PipelineTopics): Promise<Decided[]> {
+  const records = [...(await readAll(log, topics.legit)), ...(await readAll(log, topics.fraud))];
+  return records.map((record) => {
+    const value = JSON.parse(String(record.value)) as { id: string; decision: { verdict: string; score: number } };
+    return { id: value.id, verdict: value.decision.verdict, score: value.decision.score, record };
+  });
+}
+
+/** What a fault test reports: every input once, none missing, none twice. */
+export interface Tally {
+  inputs: number;
+  outputs: number;
+  unique: number;
+  duplicates: number;
+  losses: number;
+}
+
+export function tally(inputIds: Iterable<string>, outputIds: string[]): Tally {
+  const expected = new Set(inputIds);
+  const seen = new Set(outputIds);
+  let losses = 0;
+  for (const id of expected) if (!seen.has(id)) losses++;
+  return { inputs: expected.size, outputs: outputIds.length, unique: seen.size, duplicates: outputIds.length - seen.size, losses };
+}
+
+export function formatTally(t: Tally): string {
+  return `inputs ${t.inputs}, outputs ${t.outputs}, duplicates ${t.duplicates}, losses ${t.losses}`;
+}
