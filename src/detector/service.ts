@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { monitorDetector } from '../observability/monitor.ts';
 import { sleep } from '../util/wait.ts';
-import { BatchProcessor, type OutputTopics, type ProcessedRecord } from './processor.ts';
+import { BatchProcessor, nextPositions, type BatchResult, type OutputTopics, type ProcessedRecord } from './processor.ts';
 import type { Ruleset } from './rules/ruleset.ts';
 import { DetectorState } from './state/store.ts';
 
@@ -41,6 +41,13 @@ export interface DetectorTotals {
   fencedBatches: number;
 }
 
+/** A decided batch whose commit is under way while the next one is read and decided. */
+interface InFlight {
+  batch: BatchResult;
+  commit: Promise<void>;
+  stopTimer: (() => void) | undefined;
+}
+
 interface Loop {
   consumer: LogConsumer;
   processor: BatchProcessor;
@@ -48,6 +55,7 @@ interface Loop {
   /** Partitions whose windows must be rebuilt before their next record is decided. */
   stale: Map<string, TopicPartition>;
   totals: DetectorTotals;
+  inFlight: InFlight | undefined;
 }
 
 /**
@@ -64,6 +72,7 @@ export async function runDetector(options: DetectorOptions, signal: AbortSignal)
   options.health?.started();
   try {
     await turnUntilStopped(loop, options, signal);
+    await settle(loop, options); // the last batch's commit, before the consumer closes
   } finally {
     options.health?.stopped();
     stopMonitor.abort();
@@ -89,13 +98,15 @@ async function openLoop(options: DetectorOptions): Promise<Loop> {
     now: options.now ?? Date.now,
     state,
   });
-  const loop: Loop = { consumer, processor, state, stale: new Map(), totals: { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 } };
-  consumer.onAssignmentChange(async ({ assigned, revoked }) => {
+  const totals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
+  const loop: Loop = { consumer, processor, state, stale: new Map(), totals, inFlight: undefined };
+  // The new partitions' windows are rebuilt by the loop before any of their records is
+  // decided, once the batch in flight has committed (a rebuild reads committed positions).
+  consumer.onAssignmentChange(({ assigned, revoked }) => {
     state.drop(revoked);
     for (const tp of revoked) loop.stale.delete(slot(tp));
     markStale(loop, assigned);
-    const replayed = await rebuildStale(loop, options);
-    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label), replayed }, 'partitions assigned');
+    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label) }, 'partitions assigned');
   });
   return loop;
 }
@@ -113,6 +124,9 @@ async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: Ab
       await runOnce(loop, options, signal);
       backoff.reset();
       options.health?.turned();
+      // With a backlog every await above may resolve at once (the embedded log answers
+      // synchronously): yield to the event loop so signals, timers and sockets are served.
+      await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
       if (!isTransientLogError(error)) throw error;
       const retryInMs = backoff.next();
@@ -124,32 +138,76 @@ async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: Ab
   }
 }
 
+/**
+ * One turn: read and decide a batch while the previous batch's commit is under way (the
+ * broker's round trips overlap the deciding), then commit this one. When the previous
+ * commit failed, this batch was decided on top of records that will be read again: it
+ * is dropped too, its partitions rewound and their windows rebuilt.
+ */
 async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal): Promise<void> {
   const { consumer, processor } = loop;
-  if (loop.stale.size > 0) await rebuildStale(loop, options);
+  if (loop.stale.size > 0) {
+    await settle(loop, options);
+    await rebuildStale(loop, options);
+  }
   const records = await consumer.poll({ maxRecords: options.batchSize, maxWaitMs: 500, signal });
-  if (records.length === 0) return;
+  if (records.length === 0) {
+    await settle(loop, options);
+    return;
+  }
+  if (loop.stale.size > 0 && !(await catchUp(loop, options))) {
+    consumer.rewind(nextPositions(records));
+    return;
+  }
   const stopTimer = options.metrics?.batchSeconds.startTimer();
   const batch = processor.process(records);
+  if (!(await settle(loop, options))) {
+    loop.state.drop(batch.positions);
+    markStale(loop, batch.positions);
+    consumer.rewind(batch.positions);
+    return;
+  }
+  loop.inFlight = { batch, commit: consumer.commitBatch(batch.outputs, batch.positions), stopTimer };
+  // Handled in settle(); this keeps an early failure from counting as unhandled meanwhile.
+  loop.inFlight.commit.catch(() => undefined);
+}
+
+/** The assignment changed during the poll: settle the batch in flight, then rebuild. */
+async function catchUp(loop: Loop, options: DetectorOptions): Promise<boolean> {
+  const committed = await settle(loop, options);
+  const replayed = await rebuildStale(loop, options);
+  if (replayed > 0) options.logger.info({ replayed }, 'windows rebuilt');
+  return committed;
+}
+
+/**
+ * Waits for the batch in flight. Committed: counted and reported. Not committed: the
+ * records will be read again (here, or by the partitions' new owner), so the windows
+ * forget them and are rebuilt from the committed positions. False when it failed.
+ */
+async function settle(loop: Loop, options: DetectorOptions): Promise<boolean> {
+  const inFlight = loop.inFlight;
+  if (!inFlight) return true;
+  loop.inFlight = undefined;
+  const { batch } = inFlight;
   try {
-    await consumer.commitBatch(batch.outputs, batch.positions);
+    await inFlight.commit;
   } catch (error) {
-    // Not committed: the records will be read again (here, or by the partitions' new
-    // owner), so the windows must forget them and be rebuilt from the committed positions.
     loop.state.drop(batch.positions);
     markStale(loop, batch.positions);
     if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
     loop.totals.fencedBatches++;
     options.metrics?.batches.inc({ result: 'fenced' });
-    options.logger.warn({ records: records.length }, 'batch dropped: its partitions moved to another detector');
-    return;
+    options.logger.warn({ records: batch.processed.length }, 'batch dropped: its partitions moved to another detector');
+    return false;
   }
-  stopTimer?.();
+  inFlight.stopTimer?.();
   loop.totals.batches++;
   options.metrics?.batches.inc({ result: 'committed' });
   options.health?.committed();
   count(batch.processed, loop.totals, options.metrics);
   options.onCommitted?.(batch.processed);
+  return true;
 }
 
 function markStale(loop: Loop, partitions: TopicPartition[]): void {
@@ -188,18 +246,26 @@ async function rebuild(tp: TopicPartition, { consumer, processor }: Loop, option
   return replayed;
 }
 
+/** Counts a batch, aggregated first: one metric update per label set, not one per record. */
 function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Metrics | undefined): void {
+  const tallies = new Map<string, number>();
+  const tally = (key: string): void => void tallies.set(key, (tallies.get(key) ?? 0) + 1);
   for (const item of processed) {
     if (item.kind === 'dead-letter') {
       totals.deadLetters++;
-      metrics?.deadLetters.inc({ error: item.deadLetter.error });
+      tally(`dead\u0000${item.deadLetter.error}`);
       continue;
     }
     totals.decided++;
-    metrics?.decisions.inc({ verdict: item.transaction.decision.verdict });
-    for (const outcome of item.outcomes) {
-      metrics?.ruleOutcomes.inc({ rule: outcome.rule, outcome: outcome.outcome, mode: outcome.shadow ? 'shadow' : 'live' });
-    }
+    tally(`verdict\u0000${item.transaction.decision.verdict}`);
+    for (const outcome of item.outcomes) tally(`rule\u0000${outcome.rule}\u0000${outcome.outcome}\u0000${outcome.shadow ? 'shadow' : 'live'}`);
+  }
+  if (!metrics) return;
+  for (const [key, n] of tallies) {
+    const [kind = '', a = '', b = '', c = ''] = key.split('\u0000');
+    if (kind === 'dead') metrics.deadLetters.inc({ error: a }, n);
+    else if (kind === 'verdict') metrics.decisions.inc({ verdict: a }, n);
+    else metrics.ruleOutcomes.inc({ rule: a, outcome: b, mode: c }, n);
   }
 }
 

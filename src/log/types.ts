@@ -97,6 +97,12 @@ export interface LogConsumer {
    * a moment after this resolves (Kafka finishes a transaction's markers asynchronously).
    */
   commitBatch(outputs: OutgoingRecord[], positions: PartitionPosition[]): Promise<void>;
+  /**
+   * Forgets what was fetched past the committed positions of these partitions: their
+   * records are read again from there. For a caller that drops a batch it had not yet
+   * handed to commitBatch (one decided on top of a batch whose commit failed).
+   */
+  rewind(partitions: TopicPartition[]): void;
   /** Partitions currently assigned to this consumer. */
   assignment(): TopicPartition[];
   /** Called before poll returns records of a changed assignment, so per-partition state can be dropped or rebuilt. */

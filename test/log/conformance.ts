@@ -282,6 +282,21 @@ export function describeLogConformance(name: string, target: ConformanceTarget):
       assert.deepEqual(assigned.sort(), [0, 1]);
     });
 
+    test('rewind reads the records after the committed position again', async () => {
+      const topic = await topicWith(1);
+      const groupId = randomTopic('g');
+      const producer = await log.createProducer();
+      await producer.send(Array.from({ length: 6 }, (_, i) => ({ topic, value: String(i) })));
+      await producer.close();
+      const consumer = track(await log.createConsumer({ topics: [topic], groupId, startFrom: 'earliest', exactlyOnce: true }));
+      const first = await drain(consumer, 6);
+      await consumer.commit([{ topic, partition: 0, offset: 2 }]);
+      consumer.rewind([{ topic, partition: 0 }]);
+      const again = await drain(consumer, 4);
+      assert.deepEqual(first.map((r) => r.value?.toString()), ['0', '1', '2', '3', '4', '5']);
+      assert.deepEqual(again.map((r) => r.value?.toString()), ['2', '3', '4', '5']);
+    });
+
     test('refuses to work once closed', async () => {
       const closing = await target.open();
       await closing.close();

@@ -95,6 +95,13 @@ export class EmbeddedConsumer implements LogConsumer {
     if (outputs.length > 0) this.#settings.appended.emit('append');
   }
 
+  rewind(partitions: TopicPartition[]): void {
+    for (const tp of partitions) {
+      const known = this.#positions.get(slotOf(tp));
+      if (known) known.next = known.committed ?? this.#initialPosition(known.tp).next;
+    }
+  }
+
   assignment(): TopicPartition[] {
     return [...this.#positions.values()].map((position) => position.tp);
   }

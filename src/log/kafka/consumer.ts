@@ -123,6 +123,10 @@ class KafkaConsumer implements LogConsumer {
     await this.#guarded(positions, (generation) => this.#committer.commit(outputs, positions, generation));
   }
 
+  rewind(partitions: TopicPartition[]): void {
+    this.#rewind(partitions.map((tp) => ({ ...tp, offset: 0 })));
+  }
+
   assignment(): TopicPartition[] {
     return [...this.#partitions];
   }
