@@ -4,18 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { isFraudError } from '../../src/errors.ts';
-import { openKafkaLog } from '../../src/log/kafka/index.ts';
 import type { Log } from '../../src/log/types.ts';
 import type { DetectorHealthReport } from '../../src/observability/health.ts';
 import { startLocalKafka, stopLocalKafka } from '../../src/localkafka/index.ts';
 import { startFraud } from '../helpers/cli.ts';
-import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { eventually, idsOf, readAll } from '../helpers/log.ts';
-import { formatTally, pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline, readDecisions, tally } from '../helpers/pipeline.ts';
+import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally } from '../helpers/pipeline.ts';
 import { printedUrl } from '../helpers/processes.ts';
-import { randomTopic } from '../helpers/topics.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
+import { openFaultPipeline } from './setup.ts';
 
 const PARTITIONS = 4;
 /** A broker of this test's own, so the shared test broker is never disturbed. */
@@ -100,13 +99,7 @@ test('the broker stops and starts again mid-run: producer and detector recover b
   if (!own) return;
   const { brokers, settings } = own;
   const total = FAULTS_SCALE.brokerRestartInputs;
-  const topics = randomPipeline('restart');
-  const groupId = randomTopic('g');
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
-  t.after(() => log.close());
-  await log.ensureTopics(pipelineSpecs(topics, PARTITIONS));
-  const watch = new GroupWatch(brokers);
-  t.after(() => watch.close());
+  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'restart', PARTITIONS);
   const args = pipelineArgs(brokers, topics, PARTITIONS);
   const detector = startFraud(t, ['detect', ...args, '--group', groupId, '--metrics-port', '0'], pipelineEnv(topics));
   const healthUrl = await printedUrl(detector);

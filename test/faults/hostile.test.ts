@@ -4,11 +4,10 @@ import { DEFAULT_RULES_FILE, loadRulesetFile } from '../../src/detector/rules/lo
 import { runDetector } from '../../src/detector/service.ts';
 import { DeadLetterCodes } from '../../src/domain/dead-letter.ts';
 import { openEmbeddedLog } from '../../src/log/embedded/index.ts';
-import { openKafkaLog } from '../../src/log/kafka/index.ts';
 import type { Log, OutgoingRecord } from '../../src/log/types.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { startFraud } from '../helpers/cli.ts';
-import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { eventually, readAll } from '../helpers/log.ts';
 import { formatTally, pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline, readDecisions, tally, type PipelineTopics } from '../helpers/pipeline.ts';
@@ -17,6 +16,7 @@ import { tempDir } from '../helpers/temp.ts';
 import { randomTopic } from '../helpers/topics.ts';
 import { hostileRecords, interleave, validRecords, type HostileSet } from './hostile.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
+import { openFaultPipeline } from './setup.ts';
 
 const PARTITIONS = 6;
 /** The detector's RSS may grow by this much while it works, and no more: growth without bound would pass it. */
@@ -107,13 +107,7 @@ async function feedInParts({ log, parts, pid, before, decided }: Feeding): Promi
 
 test(`${FAULTS_SCALE.hostileRecords} hostile records mixed into valid traffic on Kafka: each dead-lettered with a reason, no crash, memory flat`, { timeout: faultTimeout(300_000), ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
-  const topics = randomPipeline('hostile');
-  const groupId = randomTopic('g');
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
-  t.after(() => log.close());
-  await log.ensureTopics(pipelineSpecs(topics, PARTITIONS));
-  const watch = new GroupWatch(brokers);
-  t.after(() => watch.close());
+  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'hostile', PARTITIONS);
   const parts = Array.from({ length: FAULTS_SCALE.hostileParts }, (_, part) => hostileMix(topics.transactions, part, FAULTS_SCALE.hostileParts));
 
   const detector = startFraud(t, ['detect', ...pipelineArgs(brokers, topics, PARTITIONS), '--group', groupId], pipelineEnv(topics));

@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { generatedTraffic } from '../../src/generator/generated.ts';
 import { produceItems } from '../../src/generator/producer.ts';
-import { openKafkaLog } from '../../src/log/kafka/index.ts';
 import type { Log } from '../../src/log/types.ts';
 import { startFraud } from '../helpers/cli.ts';
-import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { idsOf, readAll } from '../helpers/log.ts';
-import { formatTally, pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline, readDecisions, tally, type PipelineTopics } from '../helpers/pipeline.ts';
-import { randomTopic } from '../helpers/topics.ts';
+import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally, type PipelineTopics } from '../helpers/pipeline.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
+import { openFaultPipeline } from './setup.ts';
 
 const PARTITIONS = 6;
 
@@ -55,13 +54,7 @@ async function killAndRestart(t: TestContext, start: () => ReturnType<typeof sta
 test(`SIGKILL of the detector ${FAULTS_SCALE.sigkills} times during ${FAULTS_SCALE.sigkillInputs} transactions on Kafka: each decided exactly once`, { timeout: faultTimeout(420_000), ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
   const total = FAULTS_SCALE.sigkillInputs;
-  const topics = randomPipeline('sigkill');
-  const groupId = randomTopic('g');
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
-  t.after(() => log.close());
-  await log.ensureTopics(pipelineSpecs(topics, PARTITIONS));
-  const watch = new GroupWatch(brokers);
-  t.after(() => watch.close());
+  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'sigkill', PARTITIONS);
   const inputIds = await produceInputs(log, topics, total);
   assert.equal(inputIds.length, total);
 
