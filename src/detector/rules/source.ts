@@ -1,5 +1,7 @@
 import { readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { isFraudError } from '../../errors.ts';
+import { Backoff, describeError } from '../../log/retry.ts';
+import { sleep } from '../../util/wait.ts';
 import type { Log, LogConsumer, LogRecord } from '../../log/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { parseRulesetText } from './load.ts';
@@ -97,13 +99,18 @@ export class RulesetSource {
     for (const stop of this.#stops.splice(0)) await stop();
   }
 
+  /** Follows the topic; while the log is away it waits with backoff and says so once, not every second. */
   async #consume(consumer: LogConsumer, signal: AbortSignal): Promise<void> {
+    const backoff = new Backoff();
     while (!signal.aborted) {
-      const records = await consumer.poll({ maxRecords: 100, maxWaitMs: 500, signal }).catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'reading the rules topic failed; retrying');
-        return [];
-      });
-      this.#apply(records);
+      try {
+        this.#apply(await consumer.poll({ maxRecords: 100, maxWaitMs: 500, signal }));
+        if (backoff.attempts > 0) this.#logger.info('reading the rules topic again');
+        backoff.reset();
+      } catch (error) {
+        if (backoff.attempts === 0) this.#logger.warn({ err: describeError(error) }, 'reading the rules topic failed; retrying');
+        await sleep(backoff.next(), signal);
+      }
     }
   }
 
