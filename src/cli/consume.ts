@@ -35,7 +35,13 @@ export function consumeCommand(): Command {
           topics: [options.topic ?? config.topics.transactions],
           startFrom: options.fromBeginning ? 'earliest' : 'latest',
         });
-        await untilStopped(logger, async (signal) => {
+        await untilStopped(logger, async (stopped) => {
+          // A reader that went away (`| head`) ends the command quietly, as for kcat.
+          const closed = new AbortController();
+          process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+            if (error.code === 'EPIPE') closed.abort();
+          });
+          const signal = AbortSignal.any([stopped, closed.signal]);
           let printed = 0;
           let idleSince = Date.now();
           while (!signal.aborted && (options.count === undefined || printed < options.count)) {
