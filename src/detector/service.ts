@@ -1,6 +1,6 @@
 import { isFraudError } from '../errors.ts';
 import { Backoff, describeError, isTransientLogError } from '../log/retry.ts';
-import type { Log, LogConsumer, TopicPartition } from '../log/types.ts';
+import type { Log, LogConsumer, PartitionPosition, TopicPartition } from '../log/types.ts';
 import type { DetectorHealth } from '../observability/health.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -155,21 +155,33 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
     await settle(loop, options);
     return;
   }
-  if (loop.stale.size > 0 && !(await catchUp(loop, options))) {
-    consumer.rewind(nextPositions(records));
-    return;
-  }
+  if (loop.stale.size > 0 && !(await unlessSettled(loop, nextPositions(records), () => catchUp(loop, options)))) return;
   const stopTimer = options.metrics?.batchSeconds.startTimer();
   const batch = processor.process(records);
-  if (!(await settle(loop, options))) {
-    loop.state.drop(batch.positions);
-    markStale(loop, batch.positions);
-    consumer.rewind(batch.positions);
-    return;
-  }
+  if (!(await unlessSettled(loop, batch.positions, () => settle(loop, options)))) return;
   loop.inFlight = { batch, commit: consumer.commitBatch(batch.outputs, batch.positions), stopTimer };
   // Handled in settle(); this keeps an early failure from counting as unhandled meanwhile.
   loop.inFlight.commit.catch(() => undefined);
+}
+
+/**
+ * Settles the batch in flight before going on with records already read. If that commit
+ * failed, in any way, those records were read (and maybe decided) past uncommitted ones:
+ * they are forgotten and their partitions rewound, so they are read again in order and
+ * none is skipped. Returns whether to go on; rethrows what the loop must handle.
+ */
+async function unlessSettled(loop: Loop, read: PartitionPosition[], settleFirst: () => Promise<boolean>): Promise<boolean> {
+  let settled = false;
+  try {
+    settled = await settleFirst();
+  } finally {
+    if (!settled) {
+      loop.state.drop(read);
+      markStale(loop, read);
+      loop.consumer.rewind(read);
+    }
+  }
+  return settled;
 }
 
 /** The assignment changed during the poll: settle the batch in flight, then rebuild. */

@@ -81,13 +81,21 @@ export class EmbeddedConsumer implements LogConsumer {
       throw new FraudError('FRAUD_LOG_IO', 'a consumer without a group cannot commit positions');
     }
     const groupId = this.#options.groupId;
-    this.#store.db
-      .transaction(() => {
-        if (groupId !== undefined) this.#guardOwnership(groupId, positions);
-        this.#store.append(outputs);
-        if (groupId !== undefined) this.#store.commitOffsets(groupId, positions);
-      })
-      .immediate();
+    try {
+      this.#store.db
+        .transaction(() => {
+          if (groupId !== undefined) this.#guardOwnership(groupId, positions);
+          this.#store.append(outputs);
+          if (groupId !== undefined) this.#store.commitOffsets(groupId, positions);
+        })
+        .immediate();
+    } catch (error) {
+      // Not committed (fenced, or the file was locked too long): the caller drops the
+      // batch, so its records must be read again, not skipped.
+      this.rewind(positions);
+      if (error instanceof FraudError) throw error;
+      throw new FraudError('FRAUD_LOG_IO', 'committing a batch to the embedded log failed', { cause: error, canRetry: true });
+    }
     for (const position of positions) {
       const known = this.#positions.get(slotOf(position));
       if (known) known.committed = position.offset;
