@@ -1,4 +1,4 @@
-import { decidedJson, derivedId, withDecision, type Decision, type DecidedTransaction } from '../domain/decision.ts';
+import { decidedJson, derivedId, type Decision } from '../domain/decision.ts';
 import { toDeadLetter, type DeadLetter, type DeadLetterCode } from '../domain/dead-letter.ts';
 import { eventTimeOf, type Transaction } from '../domain/transaction.ts';
 import { parseTransaction } from '../domain/validation.ts';
@@ -37,7 +37,11 @@ export type ProcessedRecord =
   | {
       kind: 'decision';
       record: LogRecord;
-      transaction: DecidedTransaction;
+      /** The input transaction, as received (its `id` may be missing: see `id`). */
+      transaction: Transaction;
+      /** The transaction's id, or the one derived from where it was read. */
+      id: string;
+      decision: Decision;
       /** The decided transaction as it is written to the output topic. */
       json: string;
       outcomes: RuleOutcome[];
@@ -118,15 +122,16 @@ export class BatchProcessor {
       decidedAt,
     };
     const fallbackId = derivedId(record.topic, record.partition, record.offset);
-    const decided = withDecision(transaction, decision, fallbackId);
     return {
       kind: 'decision',
       record,
-      transaction: decided,
+      transaction,
+      id: typeof transaction.id === 'string' && transaction.id.length > 0 ? transaction.id : fallbackId,
+      decision,
       json: decidedJson(parsed.text, transaction, decision, fallbackId),
       outcomes: evaluation.outcomes,
       // Now, while `features` still describes this transaction (the view is reused for the next).
-      evidence: decision.verdict === 'legit' ? undefined : evidenceOf(decision, ruleset, { tx: decided, f: features }),
+      evidence: decision.verdict === 'legit' ? undefined : evidenceOf(decision, ruleset, { tx: transaction, f: features }),
     };
   }
 
@@ -146,7 +151,7 @@ export class BatchProcessor {
     if (result.kind === 'dead-letter') {
       return { topic: topics.deadLetter, key: result.record.key, value: JSON.stringify(result.deadLetter), headers };
     }
-    const { verdict } = result.transaction.decision;
+    const { verdict } = result.decision;
     if (result.evidence) headers[EVIDENCE_HEADER] = JSON.stringify(result.evidence);
     const shadowHits = result.outcomes.filter((outcome) => outcome.shadow && outcome.outcome === 'hit').map((outcome) => outcome.rule);
     if (shadowHits.length > 0) headers[SHADOW_HEADER] = JSON.stringify(shadowHits);
@@ -158,7 +163,7 @@ export class BatchProcessor {
 export type Evidence = Record<string, Record<string, unknown>>;
 
 /** For each live rule that fired, the feature and field values its expression reads. */
-function evidenceOf(decision: Decision, ruleset: Ruleset, context: { tx: DecidedTransaction; f: Features }): Evidence {
+function evidenceOf(decision: Decision, ruleset: Ruleset, context: { tx: Transaction; f: Features }): Evidence {
   const evidence: Evidence = {};
   const root = context as unknown as Record<string, unknown>;
   for (const reason of decision.reasons) {

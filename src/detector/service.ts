@@ -269,7 +269,7 @@ function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Me
       continue;
     }
     totals.decided++;
-    tally(`verdict\u0000${item.transaction.decision.verdict}`);
+    tally(`verdict\u0000${item.decision.verdict}`);
     for (const outcome of item.outcomes) tally(`rule\u0000${outcome.rule}\u0000${outcome.outcome}\u0000${outcome.shadow ? 'shadow' : 'live'}`);
   }
   if (!metrics) return;
