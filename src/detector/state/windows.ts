@@ -23,16 +23,27 @@ export interface WindowStats {
 export type EventPredicate = (amount: number, flags: number) => boolean;
 
 /**
- * Scratch lists for distinct counts: a key holds at most a few dozen events, and a linear
- * scan of that many numbers beats a Set (no hashing, no allocation).
+ * Scratch space for distinct counts, reused by every call: a key holds at most a few
+ * dozen events, and a linear scan of that many numbers beats a Set. Counted by hand:
+ * emptying an array with `length = 0` drops its storage, and refilling it would allocate
+ * anew on every call.
  */
-const parties: number[] = [];
-const selectedParties: number[] = [];
+class DistinctCounter {
+  readonly #seen = new Float64Array(256);
+  count = 0;
 
-function addDistinct(list: number[], value: number): void {
-  for (let i = 0; i < list.length; i++) if (list[i] === value) return;
-  list.push(value);
+  reset(): void {
+    this.count = 0;
+  }
+
+  add(value: number): void {
+    for (let i = 0; i < this.count; i++) if (this.#seen[i] === value) return;
+    if (this.count < this.#seen.length) this.#seen[this.count++] = value;
+  }
 }
+
+const parties = new DistinctCounter();
+const selectedParties = new DistinctCounter();
 
 /**
  * Aggregates a ring over nested windows (ascending lengths) in one pass, newest event
@@ -54,8 +65,8 @@ export function aggregateWindows(
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
   let selected = 0;
-  parties.length = 0;
-  selectedParties.length = 0;
+  parties.reset();
+  selectedParties.reset();
   let w = 0;
   for (let i = 0; i < ring.size && w < windowsMs.length; i++) {
     const age = now - ring.get(i, F_TIME);
@@ -68,10 +79,10 @@ export function aggregateWindows(
     sum += amount;
     if (amount < min) min = amount;
     if (amount > max) max = amount;
-    addDistinct(parties, party);
+    parties.add(party);
     if (select?.(amount, ring.get(i, F_FLAGS))) {
       selected++;
-      addDistinct(selectedParties, party);
+      selectedParties.add(party);
     }
   }
   while (w < windowsMs.length) results[w++] = stats(count, sum, min, max, selected);
@@ -85,9 +96,9 @@ function stats(count: number, sum: number, min: number, max: number, selected: n
     min: count === 0 ? 0 : min,
     max,
     avg: count === 0 ? 0 : round2(sum / count),
-    distinct: parties.length,
+    distinct: parties.count,
     selected,
-    selectedDistinct: selectedParties.length,
+    selectedDistinct: selectedParties.count,
   };
 }
 
