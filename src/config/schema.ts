@@ -75,7 +75,7 @@ export const ConfigSchema = z
     detector: z
       .object({
         groupId: z.string().min(1).default('fraud-detector'),
-        batchSize: z.number().int().min(1).max(100_000).default(500),
+        batchSize: z.number().int().min(1).max(100_000).default(1000),
         exactlyOnce: z.boolean().default(true),
       })
       .prefault({}),

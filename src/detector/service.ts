@@ -155,6 +155,13 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
     await settle(loop, options);
     return;
   }
+  if (records.length < options.batchSize && loop.inFlight) {
+    // Not a full batch: rather than decide it alongside the commit, let the commit finish
+    // and take what arrived meanwhile. Fewer, larger batches: each Kafka transaction
+    // costs a few round trips whatever its size.
+    if (!(await unlessSettled(loop, nextPositions(records), () => settle(loop, options)))) return;
+    records.push(...(await consumer.poll({ maxRecords: options.batchSize - records.length, maxWaitMs: 0, signal })));
+  }
   if (loop.stale.size > 0 && !(await unlessSettled(loop, nextPositions(records), () => catchUp(loop, options)))) return;
   const stopTimer = options.metrics?.batchSeconds.startTimer();
   const batch = processor.process(records);
