@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Transaction } from '../../src/domain/transaction.ts';
 import { observe } from '../../src/detector/features/extract.ts';
-import { listFeatures } from '../../src/detector/features/lists.ts';
 import { FeatureSettingsSchema } from '../../src/detector/features/settings.ts';
 import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
 import { PartitionState } from '../../src/detector/state/partition-state.ts';
@@ -176,11 +175,12 @@ test('lists: blocked and allowed ids', () => {
     lists: { blocked: { accounts: ['BAD'], devices: ['evil-phone'] }, allowed: { accounts: ['VIP'] } },
     rules: [],
   });
-  assert.equal(listFeatures(lists, aTransaction({ target: 'BAD' })).target_blocked, true);
-  assert.equal(listFeatures(lists, aTransaction({ target: 'BAD' })).any_blocked, true);
-  assert.equal(listFeatures(lists, aTransaction({ device: 'evil-phone' })).device_blocked, true);
-  assert.equal(listFeatures(lists, aTransaction({ source: 'VIP' })).source_allowed, true);
-  assert.equal(listFeatures(lists, aTransaction()).any_blocked, false);
+  const listed = (fields: Partial<Transaction>) => ({ ...observe(new PartitionState(), aTransaction(fields), T0, settings, lists).lists });
+  assert.equal(listed({ target: 'BAD' }).target_blocked, true);
+  assert.equal(listed({ target: 'BAD' }).any_blocked, true);
+  assert.equal(listed({ device: 'evil-phone' }).device_blocked, true);
+  assert.equal(listed({ source: 'VIP' }).source_allowed, true);
+  assert.equal(listed({}).any_blocked, false);
 });
 
 test('hour of day, in the country of the payment', () => {

@@ -5,19 +5,24 @@ export const WINDOWS = { '1m': 60_000, '10m': 600_000, '1h': 3_600_000, '24h': 8
 export type WindowName = keyof typeof WINDOWS;
 export const LONGEST_WINDOW_MS = WINDOWS['24h'];
 
-export interface WindowStats {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  avg: number;
+/**
+ * What aggregateInto writes per window, at `window * STATS + stat` of its output: plain
+ * numbers in a reused typed array, so computing windows allocates nothing.
+ */
+export const STAT = {
+  COUNT: 0,
+  SUM: 1,
+  MIN: 2,
+  MAX: 3,
+  AVG: 4,
   /** Distinct counterparties (payees of an account, payers of a payee, accounts of a device). */
-  distinct: number;
+  DISTINCT: 5,
   /** Events the caller's predicate selected (e.g. small amounts). */
-  selected: number;
+  SELECTED: 6,
   /** Distinct counterparties among the selected events. */
-  selectedDistinct: number;
-}
+  SELECTED_DISTINCT: 7,
+} as const;
+export const STATS = 8;
 
 /** Selects events for the `selected` counts, from their amount and flags. */
 export type EventPredicate = (amount: number, flags: number) => boolean;
@@ -47,19 +52,19 @@ const selectedParties = new DistinctCounter();
 
 /**
  * Aggregates a ring over nested windows (ascending lengths) in one pass, newest event
- * first: each window is a prefix of the one after it, so one walk and one set serve all.
+ * first, into `out`: each window is a prefix of the one after it, so one walk serves all.
  * The walk stops at the first event older than the longest window; the ring is in
  * arrival order, which for one key is event order up to small skews.
  */
-export function aggregateWindows(
+export function aggregateInto(
+  out: Float64Array,
   ring: EventRing,
   now: number,
   windowsMs: readonly number[],
   select?: EventPredicate,
   /** Only events whose extra field (an account's card) is this. */
   onlyExtra?: number,
-): WindowStats[] {
-  const results: WindowStats[] = [];
+): Float64Array {
   let count = 0;
   let sum = 0;
   let min = Number.POSITIVE_INFINITY;
@@ -70,7 +75,7 @@ export function aggregateWindows(
   let w = 0;
   for (let i = 0; i < ring.size && w < windowsMs.length; i++) {
     const age = now - ring.get(i, F_TIME);
-    while (w < windowsMs.length && age > (windowsMs[w] as number)) results[w++] = stats(count, sum, min, max, selected);
+    while (w < windowsMs.length && age > (windowsMs[w] as number)) write(out, w++, count, sum, min, max, selected);
     if (w >= windowsMs.length) break;
     if (onlyExtra !== undefined && ring.get(i, F_EXTRA) !== onlyExtra) continue;
     const amount = ring.get(i, F_AMOUNT);
@@ -85,21 +90,20 @@ export function aggregateWindows(
       selectedParties.add(party);
     }
   }
-  while (w < windowsMs.length) results[w++] = stats(count, sum, min, max, selected);
-  return results;
+  while (w < windowsMs.length) write(out, w++, count, sum, min, max, selected);
+  return out;
 }
 
-function stats(count: number, sum: number, min: number, max: number, selected: number): WindowStats {
-  return {
-    count,
-    sum: round2(sum),
-    min: count === 0 ? 0 : min,
-    max,
-    avg: count === 0 ? 0 : round2(sum / count),
-    distinct: parties.count,
-    selected,
-    selectedDistinct: selectedParties.count,
-  };
+function write(out: Float64Array, window: number, count: number, sum: number, min: number, max: number, selected: number): void {
+  const at = window * STATS;
+  out[at + STAT.COUNT] = count;
+  out[at + STAT.SUM] = round2(sum);
+  out[at + STAT.MIN] = count === 0 ? 0 : min;
+  out[at + STAT.MAX] = max;
+  out[at + STAT.AVG] = count === 0 ? 0 : round2(sum / count);
+  out[at + STAT.DISTINCT] = parties.count;
+  out[at + STAT.SELECTED] = selected;
+  out[at + STAT.SELECTED_DISTINCT] = selectedParties.count;
 }
 
 /** Counts the events of the ring within the window that the predicate selects. */
