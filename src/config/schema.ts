@@ -61,6 +61,8 @@ export const ConfigSchema = z
     partitions: z.number().int('must be a whole number').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(6),
     kafka: KafkaSchema.prefault({}),
     dataDir: z.string().min(1).default('./data'),
+    /** Hours the embedded log keeps records (Kafka keeps its own, per topic); 0 keeps them forever. */
+    retentionHours: z.number().min(0, 'must be 0 (forever) or more').default(168),
     rate: z.number().min(0, 'must be 0 (as fast as possible) or more').max(1_000_000).default(2),
     maxRecordBytes: z.number().int().min(256).max(10_485_760).default(65_536),
     dashboard: z

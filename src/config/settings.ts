@@ -26,6 +26,7 @@ export const SETTINGS: SettingSource[] = [
   { path: ['topics', 'feedback'], env: 'FEEDBACK_TOPIC', kind: 'string', description: "analysts' verdicts on alerts" },
   { path: ['rate'], env: 'TRANSACTIONS_PER_SECOND', flag: 'rate', kind: 'number', description: 'generated transactions per second; 0 = as fast as possible' },
   { path: ['dataDir'], env: 'FRAUD_DATA_DIR', flag: 'dataDir', kind: 'string', description: "the embedded log's folder" },
+  { path: ['retentionHours'], env: 'FRAUD_RETENTION_HOURS', kind: 'number', description: "hours the embedded log keeps records; 0 = forever" },
   { path: ['partitions'], env: 'FRAUD_PARTITIONS', flag: 'partitions', kind: 'number', description: 'partitions of the topics we create' },
   { path: ['maxRecordBytes'], env: 'FRAUD_MAX_RECORD_BYTES', kind: 'number', description: 'larger transaction records go to the dead letter' },
   { path: ['dashboard', 'host'], env: 'DASHBOARD_HOST', flag: 'host', kind: 'string', description: 'dashboard address to listen on' },

@@ -8,7 +8,7 @@ export async function openLog(config: Config): Promise<Log> {
     const { openKafkaLog } = await import('./kafka/index.ts');
     return openKafkaLog({ ...config.kafka, brokers: config.kafka.brokers });
   }
-  return openEmbeddedLog({ dataDir: config.dataDir });
+  return openEmbeddedLog({ dataDir: config.dataDir, retentionMs: config.retentionHours * 3_600_000 });
 }
 
 /** Every topic of the pipeline, created when missing. The rules topic keeps the newest ruleset per key. */

@@ -6,6 +6,7 @@ import { FraudError } from '../../errors.ts';
 import type { ConsumerOptions, Log, LogConsumer, LogHealth, LogProducer, LogRecord, PartitionBounds, TopicPartition, TopicSpec } from '../types.ts';
 import { EmbeddedConsumer } from './consumer.ts';
 import { EmbeddedProducer } from './producer.ts';
+import { Retention } from './retention.ts';
 import { prepareDatabase } from './schema.ts';
 import { EmbeddedStore } from './store.ts';
 
@@ -17,6 +18,8 @@ export interface EmbeddedLogOptions {
   heartbeatIntervalMs?: number;
   sessionTimeoutMs?: number;
   idleCheckMs?: number;
+  /** Delete records older than this (append time), as Kafka's retention.ms; unset keeps everything. */
+  retentionMs?: number;
 }
 
 export const EMBEDDED_LOG_FILE = 'log.sqlite';
@@ -32,11 +35,13 @@ export function openEmbeddedLog(options: EmbeddedLogOptions): Log {
   } catch (cause) {
     throw new FraudError('FRAUD_LOG_IO', `cannot open the embedded log at ${file}`, { cause });
   }
-  return new EmbeddedLog(db, file, {
+  const log = new EmbeddedLog(db, file, {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     idleCheckMs: options.idleCheckMs ?? 5,
   });
+  if (options.retentionMs !== undefined && options.retentionMs > 0) log.keepFor(options.retentionMs);
+  return log;
 }
 
 interface Timings {
@@ -52,6 +57,7 @@ class EmbeddedLog implements Log {
   readonly #appended = new EventEmitter().setMaxListeners(0);
   readonly #timings: Timings;
   readonly #clients = new Set<{ close(): Promise<void> }>();
+  #trimTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(db: Database.Database, file: string, timings: Timings) {
@@ -106,8 +112,23 @@ class EmbeddedLog implements Log {
     }
   }
 
+  /** Trims records past retention now and then (every minute, or more often for a short retention). */
+  keepFor(retentionMs: number): void {
+    const retention = new Retention(this.#store.db, { retentionMs });
+    const trim = (): void => {
+      try {
+        retention.trim();
+      } catch {
+        // Busy (another process writes) or closing: the next round trims what is left.
+      }
+    };
+    trim();
+    this.#trimTimer = setInterval(trim, Math.max(1000, Math.min(60_000, retentionMs / 10))).unref();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
+    clearInterval(this.#trimTimer);
     for (const client of this.#clients) await client.close();
     this.#closed = true;
     this.#store.db.close();
