@@ -4,6 +4,7 @@ import { formatCount } from './format.ts';
 import type { DecisionEntry } from './messages.ts';
 import { RenderScheduler } from './render-scheduler.ts';
 import type { ReviewStore } from './reviews.ts';
+import { pushBounded } from './bounded-queue.ts';
 
 export interface AlertElements {
   body: HTMLTableSectionElement;
@@ -54,8 +55,7 @@ export class AlertQueue {
 
   add(entry: DecisionEntry): void {
     if (entry.verdict === 'legit') return;
-    this.#pending.push(entry);
-    if (this.#pending.length > this.#limits.kept) this.#pending.splice(0, this.#pending.length - this.#limits.kept);
+    pushBounded(this.#pending, entry, this.#limits.kept);
     this.#scheduler.schedule();
   }
 

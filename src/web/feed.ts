@@ -3,6 +3,7 @@ import { formatCount } from './format.ts';
 import type { Entry, EntryKind } from './messages.ts';
 import { RenderScheduler } from './render-scheduler.ts';
 import { entryRow, kindOf, matchesQuery } from './rows.ts';
+import { pushBounded } from './bounded-queue.ts';
 
 /** Renders at most ten times a second (see RenderScheduler). */
 const MIN_RENDER_INTERVAL_MS = 100;
@@ -62,8 +63,7 @@ export class FeedView {
   }
 
   add(entry: Entry): void {
-    this.#pending.push(entry);
-    if (this.#pending.length > this.#limits.kept) this.#pending.splice(0, this.#pending.length - this.#limits.kept);
+    pushBounded(this.#pending, entry, this.#limits.kept);
     this.#scheduler.schedule();
   }
 

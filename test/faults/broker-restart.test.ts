@@ -14,7 +14,7 @@ import { eventually, idsOf, readAll } from '../helpers/log.ts';
 import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally } from '../helpers/pipeline.ts';
 import { printedUrl } from '../helpers/processes.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
-import { openFaultPipeline } from './setup.ts';
+import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
 const PARTITIONS = 4;
 /** A broker of this test's own, so the shared test broker is never disturbed. */
@@ -99,7 +99,7 @@ test('the broker stops and starts again mid-run: producer and detector recover b
   if (!own) return;
   const { brokers, settings } = own;
   const total = FAULTS_SCALE.brokerRestartInputs;
-  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'restart', PARTITIONS);
+  const { log, topics, groupId, watch } = await openKafkaPipeline(t, brokers, 'restart', PARTITIONS);
   const args = pipelineArgs(brokers, topics, PARTITIONS);
   const detector = startFraud(t, ['detect', ...args, '--group', groupId, '--metrics-port', '0'], pipelineEnv(topics));
   const healthUrl = await printedUrl(detector);

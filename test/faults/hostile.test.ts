@@ -16,7 +16,7 @@ import { tempDir } from '../helpers/temp.ts';
 import { randomTopic } from '../helpers/topics.ts';
 import { hostileRecords, interleave, validRecords, type HostileSet } from './hostile.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
-import { openFaultPipeline } from './setup.ts';
+import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
 const PARTITIONS = 6;
 /** The detector's RSS may grow by this much while it works, and no more: growth without bound would pass it. */
@@ -107,7 +107,7 @@ async function feedInParts({ log, parts, pid, before, decided }: Feeding): Promi
 
 test(`${FAULTS_SCALE.hostileRecords} hostile records mixed into valid traffic on Kafka: each dead-lettered with a reason, no crash, memory flat`, { timeout: faultTimeout(300_000), ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
-  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'hostile', PARTITIONS);
+  const { log, topics, groupId, watch } = await openKafkaPipeline(t, brokers, 'hostile', PARTITIONS);
   const parts = Array.from({ length: FAULTS_SCALE.hostileParts }, (_, part) => hostileMix(topics.transactions, part, FAULTS_SCALE.hostileParts));
 
   const detector = startFraud(t, ['detect', ...pipelineArgs(brokers, topics, PARTITIONS), '--group', groupId], pipelineEnv(topics));

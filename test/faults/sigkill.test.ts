@@ -9,7 +9,7 @@ import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { idsOf, readAll } from '../helpers/log.ts';
 import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally, type PipelineTopics } from '../helpers/pipeline.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
-import { openFaultPipeline } from './setup.ts';
+import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
 const PARTITIONS = 6;
 
@@ -54,7 +54,7 @@ async function killAndRestart(t: TestContext, start: () => ReturnType<typeof sta
 test(`SIGKILL of the detector ${FAULTS_SCALE.sigkills} times during ${FAULTS_SCALE.sigkillInputs} transactions on Kafka: each decided exactly once`, { timeout: faultTimeout(420_000), ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
   const total = FAULTS_SCALE.sigkillInputs;
-  const { log, topics, groupId, watch } = await openFaultPipeline(t, brokers, 'sigkill', PARTITIONS);
+  const { log, topics, groupId, watch } = await openKafkaPipeline(t, brokers, 'sigkill', PARTITIONS);
   const inputIds = await produceInputs(log, topics, total);
   assert.equal(inputIds.length, total);
 

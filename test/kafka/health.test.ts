@@ -5,12 +5,13 @@ import type { LogRecord } from '../../src/log/types.ts';
 import type { DetectorHealthReport } from '../../src/observability/health.ts';
 import { sampleLag } from '../../src/observability/monitor.ts';
 import { startFraud } from '../helpers/cli.ts';
-import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { eventually } from '../helpers/log.ts';
 import { printedUrl } from '../helpers/processes.ts';
-import { pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline } from '../helpers/pipeline.ts';
+import { pipelineArgs, pipelineEnv } from '../helpers/pipeline.ts';
 import { randomTopic } from '../helpers/topics.ts';
+import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
 /** `name{labels} value` lines of a Prometheus text page, labels as written. */
 function samples(page: string, name: string): Array<{ labels: string; value: number }> {
@@ -52,14 +53,8 @@ async function checkHealth(url: string, partitions: number): Promise<number> {
 
 test('fraud detect --metrics-port serves lag per partition, Kafka transactions and dead letters on /metrics, and /healthz', { timeout: 120_000, ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
-  const topics = randomPipeline('health');
   const partitions = 3;
-  const groupId = randomTopic('g');
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
-  t.after(() => log.close());
-  await log.ensureTopics(pipelineSpecs(topics, partitions));
-  const watch = new GroupWatch(brokers);
-  t.after(() => watch.close());
+  const { log, topics, groupId, watch } = await openKafkaPipeline(t, brokers, 'health', partitions);
   const producer = await log.createProducer();
   t.after(() => producer.close());
   const valid = Array.from({ length: 300 }, (_, i) => ({

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openKafkaLog } from '../../src/log/kafka/index.ts';
 import { runFraud, startFraud } from '../helpers/cli.ts';
-import { GroupWatch, waitForProgress } from '../helpers/group.ts';
+import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { eventually, idsOf, readAll } from '../helpers/log.ts';
 import { printedUrl } from '../helpers/processes.ts';
-import { formatTally, pipelineArgs, pipelineEnv, pipelineSpecs, randomPipeline, readDecisions, tally } from '../helpers/pipeline.ts';
-import { randomTopic } from '../helpers/topics.ts';
+import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally } from '../helpers/pipeline.ts';
+import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
 interface Stats {
   transactions: number;
@@ -19,15 +18,9 @@ interface Stats {
 
 test('fraud produce, fraud detect and fraud dashboard as three processes on Kafka: each transaction decided once, and seen', { timeout: 180_000, ...kafkaTestOptions() }, async (t) => {
   const brokers = requireKafka(t);
-  const topics = randomPipeline('three');
   const partitions = 4;
   const total = 2_000;
-  const groupId = randomTopic('g');
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'fraud-test', tls: false, connectTimeoutMs: 5_000 });
-  t.after(() => log.close());
-  await log.ensureTopics(pipelineSpecs(topics, partitions));
-  const watch = new GroupWatch(brokers);
-  t.after(() => watch.close());
+  const { log, topics, groupId, watch } = await openKafkaPipeline(t, brokers, 'three', partitions);
   const args = pipelineArgs(brokers, topics, partitions);
   const env = pipelineEnv(topics);
 
