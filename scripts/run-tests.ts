@@ -13,7 +13,9 @@ import { join, relative } from 'node:path';
 import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const TEST_KAFKA = { kafkaDir: join(root, '.kafka', 'test'), port: 19092, heap: '768m' } as const;
+// FRAUD_TEST_KAFKA_PORT moves the private broker (and its controller, port + 1), so several
+// checkouts on one machine can each run their tests.
+const TEST_KAFKA = { kafkaDir: join(root, '.kafka', 'test'), port: Number(process.env.FRAUD_TEST_KAFKA_PORT ?? 19092), heap: '768m' } as const;
 const inCi = process.env.CI === 'true';
 
 function testFiles(dir: string): string[] {
