@@ -14,6 +14,9 @@ export const ErrorCodes = {
   FRAUD_KAFKA_SETUP: 'the local Kafka broker cannot be set up',
   FRAUD_INPUT_FILE: 'the input file cannot be read',
   FRAUD_RULES_INVALID: 'invalid ruleset',
+  FRAUD_STATE_CORRUPT: 'the detector state cannot be read',
+  FRAUD_STATE_IO: 'the local state store failed',
+  FRAUD_STATE_LOCKED: 'the local state folder is in use by another detector',
   FRAUD_INTERNAL: 'internal error',
 } as const;
 

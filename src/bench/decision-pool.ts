@@ -1,7 +1,9 @@
 import { ConfigSchema } from '../config/schema.ts';
 import { BatchProcessor, INPUT_TIMESTAMP_HEADER } from '../detector/processor.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
-import { DetectorState } from '../detector/state/store.ts';
+import { itemsOf } from '../detector/input/items.ts';
+import { DEFAULT_LIMITS } from '../detector/state/limits.ts';
+import { EntityStore } from '../detector/state/store.ts';
 import { EVAL_DEFAULTS } from '../eval/options.ts';
 import { ScenarioStream } from '../generator/scenarios/index.ts';
 import type { LogRecord, OutgoingRecord } from '../log/types.ts';
@@ -33,7 +35,8 @@ export interface DecisionPool {
 export function decisionPool(topics: PipelineTopics, size: number): DecisionPool {
   const ruleset = loadRulesetFile(DEFAULT_RULES_FILE);
   const defaults = ConfigSchema.parse({});
-  const processor = new BatchProcessor({ topics, maxRecordBytes: defaults.maxRecordBytes, ruleset: () => ruleset, now: Date.now, state: new DetectorState() });
+  const store = new EntityStore({ limits: DEFAULT_LIMITS, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY });
+  const processor = new BatchProcessor({ topics, maxRecordBytes: defaults.maxRecordBytes, ruleset: () => ruleset, now: Date.now, store, limits: DEFAULT_LIMITS });
   // The simulated pace `fraud eval` scores the ruleset at: its share of flagged decisions
   // is the tuned one (at 1,000/s among 2,000 customers, every customer would be a burst).
   const stream = new ScenarioStream({
@@ -46,7 +49,7 @@ export function decisionPool(topics: PipelineTopics, size: number): DecisionPool
   for (let offset = 0; offset < size; offset += BATCH) {
     const records: LogRecord[] = [];
     for (let i = offset; i < Math.min(size, offset + BATCH); i++) records.push(inputRecord(topics.transactions, i, stream));
-    for (const record of processor.process(records).outputs) decisions.push(pooled(record));
+    for (const record of processor.process(itemsOf(records, defaults.maxRecordBytes)).outputs) decisions.push(pooled(record));
   }
   const flagged = decisions.filter((decision) => decision.record.topic === topics.fraud).length;
   return { decisions, flaggedShare: Math.round((flagged / Math.max(1, decisions.length)) * 10_000) / 10_000 };

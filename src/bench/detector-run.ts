@@ -1,6 +1,8 @@
 import { ConfigSchema } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
+import { join } from 'node:path';
 import { runDetector, type DetectorOptions } from '../detector/service.ts';
+import { stateOptions } from '../detector/state/options.ts';
 import { FraudError } from '../errors.ts';
 import type { Log } from '../log/types.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -25,6 +27,8 @@ export interface DetectorRun {
   /** Interrupts the run (it then fails). */
   signal: AbortSignal;
   label: string;
+  /** A folder for the run's state store. */
+  tempDir: string;
   /** With a folder: a CPU profile of the run is written there under `profileName`. */
   profile?: { dir: string; name: string };
 }
@@ -81,6 +85,7 @@ function detectorOptions(run: DetectorRun, marks: Marks, stop: AbortController):
     exactlyOnce: run.exactlyOnce,
     maxRecordBytes: defaults.maxRecordBytes,
     ruleset: () => ruleset,
+    state: stateOptions({ ...defaults.state, dataDir: join(run.tempDir, `state-${run.topics.legit}`) }),
     logger: createLogger('error'),
     onCommitted: (processed) => onCommitted(marks, processed.length, run, stop),
   };

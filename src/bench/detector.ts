@@ -27,6 +27,7 @@ export async function runDetectorStage(context: StageContext): Promise<{ atLeast
         exactlyOnce,
         progress: context.progress,
         signal: context.signal,
+        tempDir: context.tempDir,
         label: `c detector on Kafka, ${exactlyOnce ? 'exactly-once' : 'at-least-once'}`,
         profile: context.cpuProfDir ? { dir: context.cpuProfDir, name: `detector-kafka-${exactlyOnce ? 'eos' : 'alo'}` } : undefined,
       });

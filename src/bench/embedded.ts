@@ -41,6 +41,7 @@ async function detectorRate(context: StageContext, log: Log): Promise<DetectorRu
     exactlyOnce: true,
     progress: context.progress,
     signal: context.signal,
+    tempDir: context.tempDir,
     label: 'e detector on the embedded log',
     profile: context.cpuProfDir ? { dir: context.cpuProfDir, name: 'detector-embedded' } : undefined,
   });

@@ -1,6 +1,7 @@
-import { observe } from '../detector/features/extract.ts';
+import { newFeatureView, observe } from '../detector/features/extract.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
-import { PartitionState } from '../detector/state/partition-state.ts';
+import { DEFAULT_LIMITS } from '../detector/state/limits.ts';
+import { EntityStore } from '../detector/state/store.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import { z } from 'zod';
 
@@ -31,18 +32,20 @@ export type MemoryVariant = 'full' | 'account-only';
  * into the state (its card, device and ip keys too); account-only isolates its own entry.
  */
 export function measureStateMemory(accounts: number, gc: () => void, variant: MemoryVariant = 'full'): StateMemory {
-  const settings = loadRulesetFile(DEFAULT_RULES_FILE).features;
-  const state = new PartitionState();
+  const ruleset = loadRulesetFile(DEFAULT_RULES_FILE);
+  const store = new EntityStore({ limits: DEFAULT_LIMITS, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY });
+  const view = newFeatureView();
+  const options = { store, settings: ruleset.features, channels: ruleset.channels, limits: DEFAULT_LIMITS };
   collect(gc);
   const before = process.memoryUsage();
   const started = performance.now();
-  for (let i = 0; i < accounts; i++) observe(state, transactionOf(i, variant), START_MS + i, settings);
+  for (let i = 0; i < accounts; i++) observe(view, transactionOf(i, variant), START_MS + i, options);
   const observeMs = performance.now() - started;
   collect(gc);
   const after = process.memoryUsage();
   return {
-    accounts: state.accounts.size,
-    keys: state.keyCount(), // read after the measurement: the state must still be alive during it
+    accounts,
+    keys: store.size, // read after the measurement: the state must still be alive during it
     heapBefore: before.heapUsed,
     heapAfter: after.heapUsed,
     rssBefore: before.rss,

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { fileChangedAt, RulesetSource } from '../detector/rules/source.ts';
 import { runDetector, type DetectorTotals } from '../detector/service.ts';
+import { stateOptions } from '../detector/state/options.ts';
 import type { Log } from '../log/types.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { DetectorHealth } from '../observability/health.ts';
@@ -29,6 +30,7 @@ export function detectCommand(): Command {
     .option('--rules <file>', 'ruleset file, YAML or JSON (default: the shipped ruleset)')
     .option('--group <id>', "the detectors' consumer group (env DETECTOR_GROUP_ID)")
     .option('--batch-size <n>', 'records decided per batch at most (env DETECTOR_BATCH_SIZE)')
+    .option('--state-dir <dir>', "folder of the detector's local state store (env FRAUD_STATE_DIR; default: DATA_DIR/state)")
     .option('--at-least-once', 'on Kafka, skip transactions: lower latency, duplicates possible after a crash')
     .option('--metrics-port <n>', 'serve /healthz and /metrics (Prometheus) on this port, 0 = any free one (default: off)')
     .option('--metrics-host <host>', 'address of the /healthz and /metrics server', '127.0.0.1')
@@ -115,6 +117,7 @@ async function decide(options: StartDetectorOptions, rules: RulesetSource): Prom
       exactlyOnce: config.detector.exactlyOnce,
       maxRecordBytes: config.maxRecordBytes,
       ruleset: () => rules.current(),
+      state: stateOptions({ ...config.state, dataDir: config.dataDir }),
       logger,
       metrics: options.metrics,
       health: options.health,

@@ -1,13 +1,14 @@
 import { decidedJson, derivedId, type Decision } from '../domain/decision.ts';
 import { toDeadLetter, type DeadLetter, type DeadLetterCode } from '../domain/dead-letter.ts';
-import { eventTimeOf, type Transaction } from '../domain/transaction.ts';
-import { parseTransaction } from '../domain/validation.ts';
+import type { Transaction } from '../domain/transaction.ts';
 import type { LogRecord, OutgoingRecord, PartitionPosition } from '../log/types.ts';
-import { observe } from './features/extract.ts';
+import { newFeatureView, observe, type FeatureView } from './features/extract.ts';
 import type { Features } from './features/types.ts';
+import type { InputItem } from './input/merged-input.ts';
 import { evaluateRules, type RuleOutcome } from './rules/engine.ts';
 import type { Ruleset } from './rules/ruleset.ts';
-import type { DetectorState } from './state/store.ts';
+import type { StateLimits } from './state/limits.ts';
+import type { EntityStore } from './state/store.ts';
 
 export interface OutputTopics {
   legit: string;
@@ -22,8 +23,9 @@ export interface ProcessorOptions {
   ruleset: () => Ruleset;
   /** Wall clock, for `decidedAt`; injected so tests can fix it. */
   now: () => number;
-  /** Per-partition windows and habits the features are computed from. */
-  state: DetectorState;
+  /** Every entity's state, the features are computed from. */
+  store: EntityStore;
+  limits: StateLimits;
 }
 
 /** Header carrying the input record's log timestamp, so readers can measure end-to-end latency. */
@@ -64,55 +66,53 @@ export interface BatchResult {
  */
 export class BatchProcessor {
   readonly #options: ProcessorOptions;
+  readonly #view: FeatureView = newFeatureView();
 
   constructor(options: ProcessorOptions) {
     this.#options = options;
   }
 
-  process(records: LogRecord[]): BatchResult {
+  /**
+   * Applies every item to the state, in order, and decides those to decide: one output
+   * record each (a decision or a dead letter) and, per decided partition, the position to
+   * commit with them. The others (partitions another detector decides, or records decided
+   * before a restart) change the state only, as they did when they were decided.
+   */
+  process(items: InputItem[]): BatchResult {
     const ruleset = this.#options.ruleset();
     const decidedAt = new Date(this.#options.now()).toISOString();
     const outputs: OutgoingRecord[] = [];
     const processed: ProcessedRecord[] = [];
-    for (const record of records) {
-      const result = this.#processOne(record, ruleset, decidedAt);
+    const decided: LogRecord[] = [];
+    for (const item of items) {
+      this.#options.store.at(item.record.partition, item.record.offset);
+      if (!item.decide) {
+        if (item.parsed.ok) this.#features(item, item.parsed.transaction, ruleset);
+        continue;
+      }
+      const result = this.#processOne(item, ruleset, decidedAt);
       processed.push(result);
       outputs.push(this.#toOutput(result));
+      decided.push(item.record);
     }
-    return { outputs, positions: nextPositions(records), processed };
+    return { outputs, positions: nextPositions(decided), processed };
   }
 
-  /**
-   * Replays records that were decided before (by this detector before a restart, or by
-   * another before a rebalance) into the state only: no rules, no outputs. This rebuilds
-   * the windows so the next decisions are the ones an uninterrupted detector would make.
-   */
-  warm(records: LogRecord[]): number {
-    const ruleset = this.#options.ruleset();
-    let warmed = 0;
-    for (const record of records) {
-      const parsed = parseTransaction(record.value, { maxRecordBytes: this.#options.maxRecordBytes });
-      if (!parsed.ok) continue;
-      this.#features(record, parsed.transaction, ruleset);
-      warmed++;
-    }
-    return warmed;
-  }
-
-  #processOne(record: LogRecord, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
-    const parsed = parseTransaction(record.value, { maxRecordBytes: this.#options.maxRecordBytes });
+  #processOne(item: InputItem, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+    const { record, parsed } = item;
     if (!parsed.ok) return this.#deadLetter(record, parsed.error, parsed.reason);
     try {
-      return this.#decide(record, parsed, ruleset, decidedAt);
+      return this.#decide(item, parsed, ruleset, decidedAt);
     } catch (error) {
       // A bug of ours must not stop the stream either: the record is kept, with why.
       return this.#deadLetter(record, 'DECIDE_FAILED', error instanceof Error ? error.message : String(error));
     }
   }
 
-  #decide(record: LogRecord, parsed: { transaction: Transaction; text: string }, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+  #decide(item: InputItem, parsed: { transaction: Transaction; text: string }, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+    const { record } = item;
     const { transaction } = parsed;
-    const features = this.#features(record, transaction, ruleset);
+    const features = this.#features(item, transaction, ruleset);
     const evaluation = evaluateRules(ruleset, { tx: transaction, f: features });
     const decision: Decision = {
       verdict: evaluation.verdict,
@@ -135,10 +135,9 @@ export class BatchProcessor {
     };
   }
 
-  #features(record: LogRecord, transaction: Transaction, ruleset: Ruleset): Features {
-    const state = this.#options.state.for(record.topic, record.partition);
-    const eventTime = eventTimeOf(transaction, record.timestamp);
-    return observe(state, transaction, eventTime, ruleset.features, ruleset.lists);
+  #features(item: InputItem, transaction: Transaction, ruleset: Ruleset): Features {
+    const { store, limits } = this.#options;
+    return observe(this.#view, transaction, item.eventTime, { store, limits, settings: ruleset.features, channels: ruleset.channels, lists: ruleset.lists });
   }
 
   #deadLetter(record: LogRecord, error: DeadLetterCode, reason: string): ProcessedRecord {

@@ -1,14 +1,35 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigSchema } from '../config/schema.ts';
 import { isFraudError } from '../errors.ts';
 import { Backoff, describeError, isTransientLogError } from '../log/retry.ts';
-import type { Log, LogConsumer, PartitionPosition, TopicPartition } from '../log/types.ts';
+import type { Log } from '../log/types.ts';
 import type { DetectorHealth } from '../observability/health.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { monitorDetector } from '../observability/monitor.ts';
 import { sleep } from '../util/wait.ts';
-import { BatchProcessor, nextPositions, type BatchResult, type OutputTopics, type ProcessedRecord } from './processor.ts';
+import { MergedInput, type OwnershipChange } from './input/merged-input.ts';
+import { BatchProcessor, type BatchResult, type OutputTopics, type ProcessedRecord } from './processor.ts';
 import type { Ruleset } from './rules/ruleset.ts';
-import { DetectorState } from './state/store.ts';
+import { changelogSpec, changelogTopic } from './state/changelog.ts';
+import { Checkpointer, type CheckpointPolicy, type PendingCheckpoint } from './state/checkpointer.ts';
+import type { StateLimits } from './state/limits.ts';
+import { LocalStore } from './state/local-store.ts';
+import { stateOptions } from './state/options.ts';
+import { restoreState } from './state/restore.ts';
+import { EntityStore } from './state/store.ts';
+
+/** Where and how the detector keeps its state. */
+export interface StateOptions {
+  /** Folder of the local state stores (one slot per detector on this machine). */
+  dir: string;
+  /** Memory budget of the entities held in memory; the rest are read from the local store when needed. */
+  memoryBytes: number;
+  checkpoint: CheckpointPolicy;
+  limits: StateLimits;
+}
 
 export interface DetectorOptions {
   log: Log;
@@ -19,6 +40,8 @@ export interface DetectorOptions {
   exactlyOnce: boolean;
   maxRecordBytes: number;
   ruleset: () => Ruleset;
+  /** Without: a state in a temporary folder, removed when the detector stops (nothing survives a restart). */
+  state?: StateOptions;
   logger: Logger;
   metrics?: Metrics;
   /** Told how the loop is doing, for /healthz; with metrics, lag and connectivity are sampled too. */
@@ -26,12 +49,6 @@ export interface DetectorOptions {
   now?: () => number;
   /** Sees every committed batch (the in-process dashboard and progress lines use it). */
   onCommitted?: (processed: ProcessedRecord[]) => void;
-  /**
-   * Records replayed per partition, before its committed position, to rebuild the windows
-   * when the partition is assigned (start, restart, rebalance). Enough to cover the
-   * longest window at the partition's rate gives the decisions of an uninterrupted run.
-   */
-  replayRecords?: number;
 }
 
 export interface DetectorTotals {
@@ -39,81 +56,134 @@ export interface DetectorTotals {
   decided: number;
   deadLetters: number;
   fencedBatches: number;
+  /** Records applied to the state without being decided here (other detectors' partitions, replays). */
+  applied: number;
 }
 
 /** A decided batch whose commit is under way while the next one is read and decided. */
 interface InFlight {
   batch: BatchResult;
   commit: Promise<void>;
+  checkpoint: PendingCheckpoint | undefined;
   stopTimer: (() => void) | undefined;
 }
 
 interface Loop {
-  consumer: LogConsumer;
+  input: MergedInput;
   processor: BatchProcessor;
-  state: DetectorState;
-  /** Partitions whose windows must be rebuilt before their next record is decided. */
-  stale: Map<string, TopicPartition>;
+  store: EntityStore;
+  local: LocalStore;
+  checkpointer: Checkpointer;
+  partitions: number;
   totals: DetectorTotals;
   inFlight: InFlight | undefined;
+  /** Why the state must go back to the last checkpoint before the next batch, if it must. */
+  rewind: string | undefined;
+  watermark: number;
+  writer: boolean;
 }
 
 /**
- * The detector's loop: poll a batch, decide it, then append the decisions and commit
- * the input positions in one atomic step. Stopping (the signal) lets the batch in
- * flight commit first, so SIGINT/SIGTERM never loses or doubles a decision. While the
- * log is unavailable (broker restarting, network) it waits and tries again: the last
- * committed positions say where to go on, so nothing is lost or decided twice.
+ * The detector's loop: read the next records of the merged input (every partition, in
+ * event-time order), apply them all to the state and decide those of this detector's
+ * partitions, then append the decisions and commit the input positions in one atomic
+ * step, with the state's changelog when a checkpoint falls on the batch. The state is
+ * the whole stream's, restored exactly after a restart (the local store's last
+ * checkpoint, then the input replayed from its position), so decisions are those of an
+ * uninterrupted run. Stopping (the signal) lets the batch in flight commit first. While
+ * the log is unavailable it waits and tries again.
  */
 export async function runDetector(options: DetectorOptions, signal: AbortSignal): Promise<DetectorTotals> {
   const loop = await openLoop(options);
   const stopMonitor = new AbortController();
-  const monitoring = options.metrics || options.health ? monitorDetector(monitorOptions(options, loop.consumer), stopMonitor.signal) : undefined;
+  const monitoring = options.metrics || options.health ? monitorDetector(monitorOptions(options, loop), stopMonitor.signal) : undefined;
   options.health?.started();
   try {
     await turnUntilStopped(loop, options, signal);
     await settle(loop, options); // the last batch's commit, before the consumer closes
+    await loop.checkpointer.settled();
   } finally {
     options.health?.stopped();
     stopMonitor.abort();
     await monitoring;
-    await loop.consumer.close();
+    await loop.input.close();
+    await loop.checkpointer.settled();
+    await loop.local.close();
   }
   return loop.totals;
 }
 
 async function openLoop(options: DetectorOptions): Promise<Loop> {
-  const consumer = await options.log.createConsumer({
-    topics: [options.inputTopic],
-    groupId: options.groupId,
-    startFrom: 'earliest',
-    exactlyOnce: options.exactlyOnce,
-    onTransaction: (result) => options.metrics?.kafkaTransactions.inc({ result }),
-  });
-  const state = new DetectorState();
-  const processor = new BatchProcessor({
-    topics: options.outputs,
-    maxRecordBytes: options.maxRecordBytes,
-    ruleset: options.ruleset,
-    now: options.now ?? Date.now,
-    state,
-  });
-  const totals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0 };
-  const loop: Loop = { consumer, processor, state, stale: new Map(), totals, inFlight: undefined };
-  // The new partitions' windows are rebuilt by the loop before any of their records is
-  // decided, once the batch in flight has committed (a rebuild reads committed positions).
-  consumer.onAssignmentChange(({ assigned, revoked }) => {
-    state.drop(revoked);
-    for (const tp of revoked) loop.stale.delete(slot(tp));
-    markStale(loop, assigned);
-    options.logger.info({ assigned: assigned.map(label), revoked: revoked.map(label) }, 'partitions assigned');
-  });
-  return loop;
+  const { log, logger } = options;
+  const state = options.state ?? ephemeralState();
+  const inputStarts = (await log.partitionBounds(options.inputTopic)).map((bounds) => bounds.start);
+  const partitions = inputStarts.length;
+  const topic = changelogTopic(options.groupId);
+  await log.ensureTopics([changelogSpec(options.groupId, partitions)]);
+  const local = LocalStore.open({ stateDir: state.dir, group: options.groupId, topic: options.inputTopic, partitions, removeOnClose: !options.state });
+  try {
+    const startedAt = Date.now();
+    const restored = await restoreState({ log, local, changelogTopic: topic, inputStarts, logger });
+    logger.info({ from: restored.from, entities: restored.entities, store: local.dir, ms: Date.now() - startedAt }, 'state opened');
+    const store = new EntityStore({ limits: state.limits, partitions, local, memoryBytes: state.memoryBytes });
+    if (restored.homeCuts) store.setCatchUp(restored.homeCuts);
+    const input = await MergedInput.open({
+      log,
+      topic: options.inputTopic,
+      groupId: options.groupId,
+      exactlyOnce: options.exactlyOnce,
+      maxRecordBytes: options.maxRecordBytes,
+      onTransaction: (result) => options.metrics?.kafkaTransactions.inc({ result }),
+    });
+    const processor = new BatchProcessor({
+      topics: options.outputs,
+      maxRecordBytes: options.maxRecordBytes,
+      ruleset: options.ruleset,
+      now: options.now ?? Date.now,
+      store,
+      limits: state.limits,
+    });
+    const checkpointer = new Checkpointer({
+      store, local, log, inputTopic: options.inputTopic, changelogTopic: topic, partitions,
+      policy: state.checkpoint, startCut: restored.start, inSyncWithChangelog: restored.inSyncWithChangelog,
+      logger, metrics: options.metrics,
+    });
+    const totals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0, applied: 0 };
+    const loop: Loop = { input, processor, store, local, checkpointer, partitions, totals, inFlight: undefined, rewind: undefined, watermark: Number.NEGATIVE_INFINITY, writer: false };
+    input.onOwnershipChange((change) => onOwnership(loop, change, options));
+    input.start(restored.start);
+    return loop;
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
 }
 
-function monitorOptions(options: DetectorOptions, consumer: LogConsumer): Parameters<typeof monitorDetector>[0] {
+function ephemeralState(): StateOptions {
+  return stateOptions({ dir: mkdtempSync(join(tmpdir(), 'fraud-state-')), dataDir: tmpdir(), ...ConfigSchema.parse({}).state });
+}
+
+/**
+ * Partitions moved. One that arrives behind the state (this detector applied its records
+ * past where its last owner committed) needs its next records decided on the state as it
+ * was then: back to the last checkpoint, when that is early enough, and forward again.
+ */
+function onOwnership(loop: Loop, change: OwnershipChange, options: DetectorOptions): void {
+  const writer = loop.input.owned().includes(0);
+  if (writer && !loop.writer) loop.checkpointer.becameWriter();
+  if (!writer && loop.writer) loop.checkpointer.stoppedWriting();
+  loop.writer = writer;
+  const ahead = change.assigned.filter((tp) => tp.position > tp.decideFrom);
+  if (ahead.length > 0) loop.rewind = 'partitions assigned behind the state';
+  options.logger.info(
+    { assigned: change.assigned.map((tp) => `${tp.topic}[${tp.partition}]@${tp.decideFrom}`), revoked: change.revoked.map((tp) => `${tp.topic}[${tp.partition}]`), writer },
+    'partitions assigned',
+  );
+}
+
+function monitorOptions(options: DetectorOptions, loop: Loop): Parameters<typeof monitorDetector>[0] {
   const { log, logger, metrics, health } = options;
-  return { log, consumer, topic: options.inputTopic, logger, metrics, health };
+  return { log, consumer: loop.input.group, topic: options.inputTopic, logger, metrics, health };
 }
 
 /** Turns the loop until the signal; transient failures of the log are waited out with backoff. */
@@ -141,68 +211,66 @@ async function turnUntilStopped(loop: Loop, options: DetectorOptions, signal: Ab
 /**
  * One turn: read and decide a batch while the previous batch's commit is under way (the
  * broker's round trips overlap the deciding), then commit this one. When the previous
- * commit failed, this batch was decided on top of records that will be read again: it
- * is dropped too, its partitions rewound and their windows rebuilt.
+ * commit failed, this batch was decided on a state that included records to be decided
+ * again: it is dropped, and the state goes back to the last checkpoint.
  */
 async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal): Promise<void> {
-  const { consumer, processor } = loop;
-  if (loop.stale.size > 0) {
-    await settle(loop, options);
-    await rebuildStale(loop, options);
+  if (loop.rewind) {
+    if (!(await settle(loop, options))) return;
+    await rewind(loop, options, loop.rewind);
   }
-  const records = await consumer.poll({ maxRecords: options.batchSize, maxWaitMs: 500, signal });
-  if (records.length === 0) {
+  const items = await loop.input.next(options.batchSize, 500, signal);
+  if (items.length === 0) {
     await settle(loop, options);
+    if (loop.checkpointer.due()) await checkpointAlone(loop, options);
     return;
   }
-  if (records.length < options.batchSize && loop.inFlight) {
+  if (loop.rewind) return; // partitions moved while reading: what was read is read again after the rewind
+  if (items.length < options.batchSize && loop.inFlight) {
     // Not a full batch: rather than decide it alongside the commit, let the commit finish
     // and take what arrived meanwhile. Fewer, larger batches: each Kafka transaction
     // costs a few round trips whatever its size.
-    if (!(await unlessSettled(loop, nextPositions(records), () => settle(loop, options)))) return;
-    records.push(...(await consumer.poll({ maxRecords: options.batchSize - records.length, maxWaitMs: 0, signal })));
+    if (!(await settle(loop, options))) return;
+    items.push(...(await loop.input.next(options.batchSize - items.length, 0, signal)));
   }
-  if (loop.stale.size > 0 && !(await unlessSettled(loop, nextPositions(records), () => catchUp(loop, options)))) return;
   const stopTimer = options.metrics?.batchSeconds.startTimer();
-  const batch = processor.process(records);
-  if (!(await unlessSettled(loop, batch.positions, () => settle(loop, options)))) return;
-  loop.inFlight = { batch, commit: consumer.commitBatch(batch.outputs, batch.positions), stopTimer };
-  // Handled in settle(); this keeps an early failure from counting as unhandled meanwhile.
-  loop.inFlight.commit.catch(() => undefined);
-}
-
-/**
- * Settles the batch in flight before going on with records already read. If that commit
- * failed, in any way, those records were read (and maybe decided) past uncommitted ones:
- * they are forgotten and their partitions rewound, so they are read again in order and
- * none is skipped. Returns whether to go on; rethrows what the loop must handle.
- */
-async function unlessSettled(loop: Loop, read: PartitionPosition[], settleFirst: () => Promise<boolean>): Promise<boolean> {
-  let settled = false;
-  try {
-    settled = await settleFirst();
-  } finally {
-    if (!settled) {
-      loop.state.drop(read);
-      markStale(loop, read);
-      loop.consumer.rewind(read);
-    }
+  const batch = loop.processor.process(items);
+  const last = items[items.length - 1];
+  if (last && last.eventTime > loop.watermark) loop.watermark = last.eventTime;
+  loop.totals.applied += items.length - batch.processed.length;
+  loop.checkpointer.applied(items.length);
+  loop.store.caughtUpTo(loop.input.positions());
+  const checkpoint = loop.checkpointer.due() && loop.store.catchingUp === false ? loop.checkpointer.take(loop.input.positions(), loop.watermark, loop.writer) : undefined;
+  if (!(await settle(loop, options))) return;
+  const outputs = checkpoint && checkpoint.records.length > 0 ? [...batch.outputs, ...checkpoint.records] : batch.outputs;
+  if (outputs.length === 0 && batch.positions.length === 0) {
+    checkpoint?.save();
+    stopTimer?.();
+    return;
   }
-  return settled;
+  const commit = loop.input.group.commitBatch(outputs, batch.positions);
+  loop.inFlight = { batch, commit, checkpoint, stopTimer };
+  // Handled in settle(); this keeps an early failure from counting as unhandled meanwhile.
+  commit.catch(() => undefined);
 }
 
-/** The assignment changed during the poll: settle the batch in flight, then rebuild. */
-async function catchUp(loop: Loop, options: DetectorOptions): Promise<boolean> {
-  const committed = await settle(loop, options);
-  const replayed = await rebuildStale(loop, options);
-  if (replayed > 0) options.logger.info({ replayed }, 'windows rebuilt');
-  return committed;
+/** With nothing to read, a checkpoint still falls due (a quiet stream after a burst): written on its own. */
+async function checkpointAlone(loop: Loop, options: DetectorOptions): Promise<void> {
+  if (loop.store.catchingUp) return;
+  const checkpoint = loop.checkpointer.take(loop.input.positions(), loop.watermark, loop.writer);
+  if (checkpoint.records.length === 0) {
+    checkpoint.save();
+    return;
+  }
+  loop.inFlight = { batch: { outputs: [], positions: [], processed: [] }, commit: loop.input.group.commitBatch(checkpoint.records, []), checkpoint, stopTimer: undefined };
+  loop.inFlight.commit.catch(() => undefined);
+  await settle(loop, options);
 }
 
 /**
- * Waits for the batch in flight. Committed: counted and reported. Not committed: the
- * records will be read again (here, or by the partitions' new owner), so the windows
- * forget them and are rebuilt from the committed positions. False when it failed.
+ * Waits for the batch in flight. Committed: counted and reported, its checkpoint saved.
+ * Not committed: its records will be read again (here, or by the partitions' new owner),
+ * so the state goes back to the last checkpoint. False when it failed.
  */
 async function settle(loop: Loop, options: DetectorOptions): Promise<boolean> {
   const inFlight = loop.inFlight;
@@ -212,57 +280,55 @@ async function settle(loop: Loop, options: DetectorOptions): Promise<boolean> {
   try {
     await inFlight.commit;
   } catch (error) {
-    loop.state.drop(batch.positions);
-    markStale(loop, batch.positions);
+    await rewind(loop, options, 'a commit failed');
     if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
     loop.totals.fencedBatches++;
     options.metrics?.batches.inc({ result: 'fenced' });
     options.logger.warn({ records: batch.processed.length }, 'batch dropped: its partitions moved to another detector');
     return false;
   }
+  inFlight.checkpoint?.save();
   inFlight.stopTimer?.();
   loop.totals.batches++;
   options.metrics?.batches.inc({ result: 'committed' });
   options.health?.committed();
   count(batch.processed, loop.totals, options.metrics);
+  options.metrics?.stateEntities.set(loop.store.size);
+  options.metrics?.stateBytes.set(loop.store.bytes);
   options.onCommitted?.(batch.processed);
   return true;
 }
 
-function markStale(loop: Loop, partitions: TopicPartition[]): void {
-  for (const { topic, partition } of partitions) loop.stale.set(slot({ topic, partition }), { topic, partition });
-}
-
 /**
- * Rebuilds the stale partitions this consumer still owns. One that fails (the log went
- * away mid-replay) stays stale, its partial state dropped, and is rebuilt on the next try.
+ * Back to the last durable checkpoint, and the input from its position: what was applied
+ * since is applied again, once. An owned partition whose committed offset is before the
+ * checkpoint (taken over from a detector that lagged behind this one) has its records
+ * from there decided on the state as it is, without applying them twice: late decisions.
  */
-async function rebuildStale(loop: Loop, options: DetectorOptions): Promise<number> {
-  const owned = new Set(loop.consumer.assignment().map(slot));
-  let replayed = 0;
-  for (const [key, tp] of loop.stale) {
-    loop.state.drop([tp]);
-    if (owned.has(key)) replayed += await rebuild(tp, loop, options);
-    loop.stale.delete(key);
+async function rewind(loop: Loop, options: DetectorOptions, reason: string): Promise<void> {
+  loop.rewind = undefined;
+  await loop.checkpointer.settled();
+  loop.store.rewind();
+  await loop.input.refreshDecideFrom();
+  const positions = [...loop.checkpointer.lastCut];
+  const appliedBelow: number[] = [];
+  let late = 0;
+  for (const partition of loop.input.owned()) {
+    const decideFrom = loop.input.decideFrom(partition);
+    const cut = positions[partition] ?? 0;
+    if (decideFrom >= cut) continue;
+    positions[partition] = decideFrom;
+    appliedBelow[partition] = cut;
+    late += cut - decideFrom;
   }
-  return replayed;
-}
-
-/** Replays the records before the committed position of a partition into the state. */
-async function rebuild(tp: TopicPartition, { consumer, processor }: Loop, options: DetectorOptions): Promise<number> {
-  const [committed] = await consumer.committed([tp]);
-  if (!committed) return 0;
-  const bounds = (await options.log.partitionBounds(tp.topic)).find((candidate) => candidate.partition === tp.partition);
-  let from = Math.max(bounds?.start ?? 0, committed.offset - (options.replayRecords ?? 100_000));
-  let replayed = 0;
-  while (from < committed.offset) {
-    const batch = await options.log.read({ ...tp, from, maxRecords: Math.min(5000, committed.offset - from) });
-    const before = batch.filter((record) => record.offset < committed.offset);
-    if (before.length === 0) break;
-    replayed += processor.warm(before);
-    from = (before[before.length - 1]?.offset ?? from) + 1;
+  loop.store.setAppliedBelow(appliedBelow);
+  loop.input.start(positions);
+  options.metrics?.stateRewinds.inc({ reason });
+  if (late > 0) {
+    options.metrics?.lateDecisions.inc(late);
+    options.logger.warn({ records: late }, 'records decided on a state already past them: their partitions came from a detector behind this one');
   }
-  return replayed;
+  options.logger.info({ reason, to: positions }, 'state rewound to the last checkpoint');
 }
 
 /** Counts a batch, aggregated first: one metric update per label set, not one per record. */
@@ -286,12 +352,4 @@ function count(processed: ProcessedRecord[], totals: DetectorTotals, metrics: Me
     else if (kind === 'verdict') metrics.decisions.inc({ verdict: a }, n);
     else metrics.ruleOutcomes.inc({ rule: a, outcome: b, mode: c }, n);
   }
-}
-
-function slot(tp: TopicPartition): string {
-  return `${tp.topic}\u0000${tp.partition}`;
-}
-
-function label(tp: TopicPartition): string {
-  return `${tp.topic}[${tp.partition}]`;
 }

@@ -1,6 +1,6 @@
 import type { OutputTopics } from '../detector/processor.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
-import { runDetector, type DetectorTotals } from '../detector/service.ts';
+import { runDetector, type DetectorTotals, type StateOptions } from '../detector/service.ts';
 import { FraudError } from '../errors.ts';
 import type { Log } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -11,6 +11,7 @@ export interface PassOptions {
   outputs: OutputTopics;
   groupId: string;
   ruleset: Ruleset;
+  state: StateOptions;
   /** Records on the input topic: the pass ends when each has its output. */
   expected: number;
   logger: Logger;
@@ -38,6 +39,7 @@ export async function detectAll(options: PassOptions): Promise<DetectorTotals> {
         exactlyOnce: true,
         maxRecordBytes: 65_536,
         ruleset: () => options.ruleset,
+        state: options.state,
         logger: options.logger,
         onCommitted: (processed) => {
           done += processed.length;

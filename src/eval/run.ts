@@ -13,6 +13,8 @@ import { countRecords, readLabels, readVerdicts } from './collect.ts';
 import { feedStream } from './feed.ts';
 import type { EvalOptions, EvalPhase } from './options.ts';
 import { detectAll } from './pass.ts';
+import { ConfigSchema } from '../config/schema.ts';
+import { stateOptions } from '../detector/state/options.ts';
 import type { EvalReport } from './report.ts';
 import { score } from './score.ts';
 import { allTopics, EVAL_TOPICS } from './topics.ts';
@@ -41,9 +43,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     const sent = await produce(log, stream, options);
     // Stopped (Ctrl-C) part way: no report, since partial figures would read as real ones.
     options.signal?.throwIfAborted();
-    const oursVerdicts = await decide(log, 'ours', EVAL_TOPICS.ours, ours, sent, options);
+    const oursVerdicts = await decide(log, 'ours', EVAL_TOPICS.ours, ours, sent, { ...options, dataDir });
     options.signal?.throwIfAborted();
-    const baselineVerdicts = await decide(log, 'baseline', EVAL_TOPICS.baseline, baseline, sent, options);
+    const baselineVerdicts = await decide(log, 'baseline', EVAL_TOPICS.baseline, baseline, sent, { ...options, dataDir });
     options.signal?.throwIfAborted();
     const labels = await readLabels(log, EVAL_TOPICS.labels);
     return {
@@ -66,13 +68,21 @@ async function produce(log: Log, stream: ScenarioStream, options: EvalOptions): 
   return countRecords(log, EVAL_TOPICS.transactions);
 }
 
-async function decide(log: Log, phase: EvalPhase, outputs: OutputTopics, ruleset: Ruleset, expected: number, options: EvalOptions): Promise<Map<string, Verdict>> {
+async function decide(
+  log: Log,
+  phase: EvalPhase,
+  outputs: OutputTopics,
+  ruleset: Ruleset,
+  expected: number,
+  options: EvalOptions & { dataDir: string },
+): Promise<Map<string, Verdict>> {
   await detectAll({
     log,
     inputTopic: EVAL_TOPICS.transactions,
     outputs,
     groupId: `eval-${phase}`,
     ruleset,
+    state: stateOptions({ ...ConfigSchema.parse({}).state, dataDir: options.dataDir }),
     expected,
     logger: options.logger,
     onDecided: (done) => options.onProgress?.({ phase, done, total: expected }),

@@ -57,6 +57,11 @@ export interface ConsumerOptions {
   /** Without a group: start this many records before the end of each partition (the dashboard's recent history). */
   tail?: number;
   /**
+   * Without a group: read no partition until seek() names it, from the offset it gives
+   * (the detector follows the partitions it does not own this way, from its own positions).
+   */
+  manual?: boolean;
+  /**
    * Exactly-once delivery of commitBatch: outputs and positions in one atomic step
    * (one SQLite transaction, or one Kafka transaction read back with read_committed).
    * Without it, Kafka sends then commits (at least once). The embedded log is always atomic.
@@ -77,6 +82,8 @@ export interface PollOptions {
   /** How long to wait for a first record when none is available. */
   maxWaitMs: number;
   signal?: AbortSignal;
+  /** Only records of these partitions (others stay buffered for a later poll). */
+  only?: readonly TopicPartition[];
 }
 
 export interface AssignmentChange {
@@ -103,7 +110,20 @@ export interface LogConsumer {
    * handed to commitBatch (one decided on top of a batch whose commit failed).
    */
   rewind(partitions: TopicPartition[]): void;
-  /** Partitions currently assigned to this consumer. */
+  /**
+   * Reads these partitions from these offsets next, dropping what was fetched ahead: an
+   * assigned partition of a group member, or any partition of a manual consumer (which
+   * starts reading it).
+   */
+  seek(positions: PartitionPosition[]): void;
+  /** A manual consumer stops reading these partitions. */
+  release(partitions: TopicPartition[]): void;
+  /**
+   * Whether the partition is read to the end of the log as last seen: nothing buffered and
+   * nothing more committed when it was last fetched. Records appended since may exist.
+   */
+  caughtUp(tp: TopicPartition): boolean;
+  /** Partitions currently assigned to this consumer (for a manual one: the partitions it reads). */
   assignment(): TopicPartition[];
   /** Called before poll returns records of a changed assignment, so per-partition state can be dropped or rebuilt. */
   onAssignmentChange(listener: (change: AssignmentChange) => void | Promise<void>): void;

@@ -55,6 +55,34 @@ export function createMetrics(registry = new Registry(), options: { processMetri
       help: 'Whether the log (Kafka brokers or the embedded database) answered the last health check: 1 or 0',
       registers: [registry],
     }),
+    stateEntities: new Gauge({
+      name: 'fraud_state_entities',
+      help: 'Entities (accounts, cards, merchants, payees, devices, ips) held in memory; the rest are in the local store',
+      registers: [registry],
+    }),
+    stateBytes: new Gauge({ name: 'fraud_state_memory_bytes', help: 'Estimated heap of the entities held in memory', registers: [registry] }),
+    stateCheckpoints: new Counter({
+      name: 'fraud_state_checkpoints_total',
+      help: 'State checkpoints written to the local store (and, by the changelog writer, to the changelog)',
+      registers: [registry],
+    }),
+    stateCheckpointEntities: new Counter({ name: 'fraud_state_checkpoint_entities_total', help: 'Entities written by checkpoints', registers: [registry] }),
+    stateRewinds: new Counter({
+      name: 'fraud_state_rewinds_total',
+      help: 'Returns to the last checkpoint (a batch whose commit failed, or partitions that arrived behind the state), by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    lateDecisions: new Counter({
+      name: 'fraud_late_decisions_total',
+      help: 'Records decided with a state that had already moved past them (partitions taken over from a detector that lagged behind this one)',
+      registers: [registry],
+    }),
+    unknownChannels: new Counter({
+      name: 'fraud_unknown_channel_values_total',
+      help: 'Distinct channel values the ruleset vocabulary does not know (each reported once in the log)',
+      registers: [registry],
+    }),
     produced: new Counter({
       name: 'fraud_produced_total',
       help: 'Transactions written to the transactions topic by this process',

@@ -1,28 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Transaction } from '../../src/domain/transaction.ts';
-import { observe } from '../../src/detector/features/extract.ts';
-import { FeatureSettingsSchema } from '../../src/detector/features/settings.ts';
 import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
-import { PartitionState } from '../../src/detector/state/partition-state.ts';
+import { Kind } from '../../src/detector/state/kinds.ts';
 import { aTransaction } from '../helpers/builders.ts';
+import { feedAt, newState, observeOne, type TestState } from '../helpers/state.ts';
 
-const settings = FeatureSettingsSchema.parse({});
 const T0 = Date.parse('2026-04-01T10:00:00Z');
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
+const DAY = 24 * HOUR;
+
 /** Feeds transactions at given offsets from T0 (a fake event clock) and returns the last features. */
-function feed(state: PartitionState, events: Array<[number, Partial<Transaction>]>) {
-  let last: ReturnType<typeof observe> | undefined;
-  for (const [offset, fields] of events) last = observe(state, aTransaction(fields), T0 + offset, settings);
-  assert.ok(last);
-  return last;
+function feed(state: TestState, events: Array<[number, Partial<Transaction>]>) {
+  return feedAt(state, T0, events);
 }
 
 test('velocity: payments of an account in sliding windows, the current one included', () => {
-  const state = new PartitionState();
+  const state = newState();
   const burst = Array.from({ length: 6 }, (_, i): [number, Partial<Transaction>] => [i * 5 * SECOND, { source: 'A', amount: 10 }]);
   const f = feed(state, burst);
   assert.equal(f.source.count_1m, 6);
@@ -36,7 +33,7 @@ test('velocity: payments of an account in sliding windows, the current one inclu
 });
 
 test('card testing: small payments of a card and at how many merchants', () => {
-  const state = new PartitionState();
+  const state = newState();
   const probes = Array.from({ length: 4 }, (_, i): [number, Partial<Transaction>] => [
     i * 20 * SECOND,
     { source: 'V', card: 'card-1', target: `M${i}`, amount: 1 + i },
@@ -49,7 +46,7 @@ test('card testing: small payments of a card and at how many merchants', () => {
 });
 
 test("amount against the account's own history", () => {
-  const state = new PartitionState();
+  const state = newState();
   const habits = Array.from({ length: 20 }, (_, i): [number, Partial<Transaction>] => [i * HOUR, { source: 'H', amount: 20 + (i % 5) }]);
   feed(state, habits);
   const spike = feed(state, [[21 * HOUR, { source: 'H', amount: 880 }]]);
@@ -58,13 +55,13 @@ test("amount against the account's own history", () => {
   assert.ok(spike.source.amount_z > 5, `z ${spike.source.amount_z}`);
   const usual = feed(state, [[22 * HOUR, { source: 'H', amount: 22 }]]);
   assert.ok(Math.abs(usual.source.amount_z) < 2, `z ${usual.source.amount_z}`);
-  const first = feed(new PartitionState(), [[0, { source: 'N', amount: 500 }]]);
+  const first = feed(newState(), [[0, { source: 'N', amount: 500 }]]);
   assert.equal(first.source.amount_z, 0, 'no history, no score');
   assert.equal(first.source.amount_ratio, 0);
 });
 
 test('first seen payee, device, country, ip and category, only once the account has history', () => {
-  const state = new PartitionState();
+  const state = newState();
   const first = feed(state, [[0, { source: 'S', target: 'P1', device: 'd1', country: 'FR', ip: '1.1.1.1', mcc: '5411' }]]);
   assert.deepEqual([first.source.new_payee, first.source.new_device, first.source.new_country], [false, false, false]);
   const same = feed(state, [[MINUTE, { source: 'S', target: 'P1', device: 'd1', country: 'fr', ip: '1.1.1.1', mcc: '5411' }]]);
@@ -78,7 +75,7 @@ test('first seen payee, device, country, ip and category, only once the account 
 });
 
 test('geo velocity between in-person payments; online ones do not count', () => {
-  const state = new PartitionState();
+  const state = newState();
   feed(state, [[0, { source: 'G', channel: 'card-present', lat: 48.857, lon: 2.352 }]]);
   const online = feed(state, [[10 * MINUTE, { source: 'G', channel: 'ecommerce', lat: 35.676, lon: 139.65 }]]);
   assert.equal(online.geo.speed_kmh, 0);
@@ -91,7 +88,7 @@ test('geo velocity between in-person payments; online ones do not count', () => 
 });
 
 test('fan-in: distinct payers of a payee, transfers only', () => {
-  const state = new PartitionState();
+  const state = newState();
   const transfers = Array.from({ length: 5 }, (_, i): [number, Partial<Transaction>] => [
     i * MINUTE,
     { source: `payer-${i}`, target: 'MULE', channel: 'transfer', amount: 400 },
@@ -105,7 +102,7 @@ test('fan-in: distinct payers of a payee, transfers only', () => {
 });
 
 test('fan-out: transfers to never-paid payees in the last hour', () => {
-  const state = new PartitionState();
+  const state = newState();
   const f = feed(
     state,
     Array.from({ length: 5 }, (_, i): [number, Partial<Transaction>] => [i * MINUTE, { source: 'MULE', target: `out-${i}`, channel: 'transfer' }]),
@@ -115,7 +112,7 @@ test('fan-out: transfers to never-paid payees in the last hour', () => {
 });
 
 test('accounts sharing a device or an ip', () => {
-  const state = new PartitionState();
+  const state = newState();
   const f = feed(
     state,
     ['a', 'b', 'c'].map((source, i): [number, Partial<Transaction>] => [i * MINUTE, { source, device: 'shared', ip: '10.0.0.1' }]),
@@ -125,7 +122,7 @@ test('accounts sharing a device or an ip', () => {
 });
 
 test('payments just below the reporting threshold in 24 h', () => {
-  const state = new PartitionState();
+  const state = newState();
   const f = feed(state, [
     [0, { source: 'ST', amount: 9500 }],
     [HOUR, { source: 'ST', amount: 9990 }],
@@ -138,36 +135,36 @@ test('payments just below the reporting threshold in 24 h', () => {
 
 test('windows run on event time: the same stream decided fast or slow gives the same features', () => {
   const events = Array.from({ length: 50 }, (_, i): [number, Partial<Transaction>] => [i * 7 * SECOND, { source: `acct-${i % 3}`, amount: 5 + i }]);
-  const a = feed(new PartitionState(), events);
-  const b = feed(new PartitionState(), events);
+  const a = feed(newState(), events);
+  const b = feed(newState(), events);
   assert.deepEqual(a, b);
 });
 
-test('idle keys are evicted once the stream has moved past the longest window', () => {
-  const state = new PartitionState();
-  feed(state, [[0, { source: 'old', card: 'c-old', device: 'd-old' }]]);
-  feed(state, [[25 * HOUR, { source: 'new', card: 'c-new', device: 'd-new' }]]);
-  assert.ok(state.sweep() >= 2, 'the old account and its device');
-  assert.equal(state.accounts.peek('old'), undefined);
-  assert.ok(state.accounts.peek('new'));
+test('an entity idle past retention is forgotten: it reads as new', () => {
+  const state = newState({ limits: { retentionDays: 10 } });
+  feed(state, [[0, { source: 'old', device: 'd-old', target: 'P1' }], [HOUR, { source: 'old', device: 'd-old', target: 'P1' }]]);
+  const soon = feed(state, [[9 * DAY, { source: 'old', device: 'd-old', target: 'P1' }]]);
+  assert.equal(soon.source.history, 2);
+  assert.equal(soon.device.history, 2);
+  const late = feed(state, [[30 * DAY, { source: 'old', device: 'd-old', target: 'P1' }]]);
+  assert.equal(late.source.history, 0, 'idle 21 days, past the 10-day retention');
+  assert.equal(late.device.history, 0);
+  assert.equal(late.source.new_payee, false, 'no history, nothing is new');
 });
 
-test('a busy account keeps a bounded number of events', () => {
-  const state = new PartitionState({ accountEvents: 16, keyEvents: 8, maxKeys: 100, idleMs: 86_400_000 });
-  feed(state, Array.from({ length: 100 }, (_, i): [number, Partial<Transaction>] => [i * SECOND, { source: 'busy' }]));
-  const account = state.accounts.peek('busy');
+test('a busy account keeps a bounded ring; its older events fold into buckets the long windows still count', () => {
+  const state = newState({ limits: { ringEvents: [16, 8, 8, 8, 8, 8] } });
+  // 100 payments, one every 20 minutes: about 33 hours.
+  const f = feed(state, Array.from({ length: 100 }, (_, i): [number, Partial<Transaction>] => [i * 20 * MINUTE, { source: 'busy', amount: 10 }]));
+  const account = state.store.peek(Kind.ACCOUNT, 'busy', T0 + 99 * 20 * MINUTE);
   assert.ok(account);
   assert.equal(account.capacity, 16);
-  assert.equal(account.history, 100);
-});
-
-test('the key limit evicts the oldest keys first', () => {
-  const state = new PartitionState({ accountEvents: 4, keyEvents: 4, maxKeys: 10, idleMs: 86_400_000 });
-  feed(state, Array.from({ length: 30 }, (_, i): [number, Partial<Transaction>] => [i * SECOND, { source: `k${i}` }]));
-  state.sweep();
-  assert.equal(state.accounts.size, 10);
-  assert.ok(state.accounts.peek('k29'));
-  assert.equal(state.accounts.peek('k0'), undefined);
+  assert.equal(account.size, 16);
+  assert.equal(account.count, 100);
+  assert.equal(f.source.count_1h, 4, 'the last hour (its bounds included) is in the ring: exact');
+  assert.ok(Math.abs(f.source.count_24h - 72) <= 3, `24 h from the ring and hourly buckets: ${f.source.count_24h}`);
+  assert.equal(f.source.count_30d, 100, 'every payment of the month');
+  assert.equal(f.source.sum_30d, 1000);
 });
 
 test('lists: blocked and allowed ids', () => {
@@ -175,7 +172,7 @@ test('lists: blocked and allowed ids', () => {
     lists: { blocked: { accounts: ['BAD'], devices: ['evil-phone'] }, allowed: { accounts: ['VIP'] } },
     rules: [],
   });
-  const listed = (fields: Partial<Transaction>) => ({ ...observe(new PartitionState(), aTransaction(fields), T0, settings, lists).lists });
+  const listed = (fields: Partial<Transaction>) => ({ ...observeOne(newState(), aTransaction(fields), T0, lists).lists });
   assert.equal(listed({ target: 'BAD' }).target_blocked, true);
   assert.equal(listed({ target: 'BAD' }).any_blocked, true);
   assert.equal(listed({ device: 'evil-phone' }).device_blocked, true);
@@ -184,16 +181,16 @@ test('lists: blocked and allowed ids', () => {
 });
 
 test('hour of day, in the country of the payment', () => {
-  const f = feed(new PartitionState(), [[0, { source: 'T', country: 'JP' }]]);
+  const f = feed(newState(), [[0, { source: 'T', country: 'JP' }]]);
   assert.equal(f.time.hour_utc, 10);
   assert.equal(f.time.hour_local, 19);
-  const night = feed(new PartitionState(), [[-8 * HOUR, { source: 'T', country: 'FR' }]]);
+  const night = feed(newState(), [[-8 * HOUR, { source: 'T', country: 'FR' }]]);
   assert.equal(night.time.hour_local, 3);
   assert.equal(night.time.night, true);
 });
 
 test('a transaction with only the seed fields gets every feature, zeros where unknown', () => {
-  const f = feed(new PartitionState(), [[0, { card: undefined, device: undefined, ip: undefined, country: undefined, channel: undefined }]]);
+  const f = feed(newState(), [[0, { card: undefined, device: undefined, ip: undefined, country: undefined, channel: undefined }]]);
   assert.equal(f.card.count_10m, 0);
   assert.equal(f.device.distinct_24h, 0);
   assert.equal(f.geo.speed_kmh, 0);

@@ -52,7 +52,7 @@ test('N transactions in, N decisions out: each exactly once, on the right topic'
   assert.equal(ids.length, total);
   assert.equal(new Set(ids).size, total, 'no transaction decided twice');
   assert.equal(deadLetters.length, invalid.length);
-  assert.deepEqual(totals, { batches: totals.batches, decided: total, deadLetters: invalid.length, fencedBatches: 0 });
+  assert.deepEqual(totals, { batches: totals.batches, decided: total, deadLetters: invalid.length, fencedBatches: 0, applied: 0 });
   for (const record of legit) assert.ok((JSON.parse(String(record.value)) as { amount: number }).amount < 900);
   for (const record of fraud) assert.ok((JSON.parse(String(record.value)) as { amount: number }).amount >= 900);
   assert.ok(fraud.length > 0, 'the stream had large payments');

@@ -1,22 +1,39 @@
 import { distanceKm } from '../../domain/geo.ts';
 import type { Transaction } from '../../domain/transaction.ts';
 import type { CompiledLists } from '../rules/ruleset.ts';
+import type { EntityAccess } from '../state/access.ts';
+import {
+  Flag, H_AMOUNT_MEAN, H_GEO_AT, H_GEO_LAT, H_GEO_LON, H_LOG_M2, H_LOG_MEAN, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity,
+} from '../state/entity.ts';
 import { hashString } from '../state/hash.ts';
-import { Flag, type AccountState, type KeyState } from '../state/key-states.ts';
-import type { PartitionState } from '../state/partition-state.ts';
+import { Kind, SetTag } from '../state/kinds.ts';
+import type { StateLimits } from '../state/limits.ts';
+import { setHas, setTouch } from '../state/sets.ts';
 import { round2 } from '../state/windows.ts';
+import { ChannelClass, type ChannelVocabulary } from './channels.ts';
 import { NO_LISTS } from './lists.ts';
 import type { FeatureSettings } from './settings.ts';
 import type { Features } from './types.ts';
 import { createFeatures, FeatureContext, G, H, type Recorded } from './view.ts';
 
-/** Channels whose coordinates are where the payer stands, so travel speed means something. */
-const IN_PERSON = new Set(['card-present', 'pos', 'atm', 'in-store']);
-
-/** One partition's feature view: the context observe() fills and the `f` object reading it. */
+/** The features object and the context it reads, reused for every transaction one detector decides. */
 export interface FeatureView {
   context: FeatureContext;
   features: Features;
+}
+
+export function newFeatureView(): FeatureView {
+  const context = new FeatureContext();
+  return { context, features: createFeatures(context) };
+}
+
+/** What observe() needs besides the transaction: where state lives and the ruleset's parameters. */
+export interface ObserveOptions {
+  store: EntityAccess;
+  settings: FeatureSettings;
+  channels: ChannelVocabulary;
+  lists?: CompiledLists;
+  limits: StateLimits;
 }
 
 /** Hashes of the transaction's identifiers, computed once per transaction. */
@@ -31,49 +48,44 @@ interface Ids {
 }
 
 /**
- * Records a transaction in its partition's state and returns its features. History
- * features (new payee, amount habits, travel) are taken before the transaction is
- * recorded; window counts include it ("6 payments in 1 min" counts this one).
+ * Records a transaction in the state of every entity it involves and returns its
+ * features. History features (new payee, amount habits, travel) are taken before the
+ * transaction is recorded; window counts include it ("6 payments in 1 min" counts this one).
  *
- * The object returned is the partition's one feature view, reused for its next
+ * The object returned is the view's one features object, reused for the next
  * transaction, whose fields are computed when a rule reads them: most rulesets read a
- * few of the ~150 features, and building them all for each transaction would cost more
- * than all the rest of deciding it. Read it, or copy what you need, before the
- * partition's next transaction is observed.
+ * few of the ~250 features, and building them all for each transaction would cost more
+ * than all the rest of deciding it. Read it, or copy what you need, before the next
+ * transaction is observed. A transaction only applied (not decided) costs the same
+ * bookkeeping and no feature.
  */
-export function observe(
-  state: PartitionState,
-  tx: Transaction,
-  eventTime: number,
-  settings: FeatureSettings,
-  lists: CompiledLists = NO_LISTS,
-): Features {
-  state.advance(eventTime);
-  const view = (state.view ??= newView());
+export function observe(view: FeatureView, tx: Transaction, eventTime: number, options: ObserveOptions): Features {
+  const { store, settings, limits } = options;
   const c = view.context;
   const ids = idsOf(tx);
-  const account = state.accounts.touch(tx.source);
+  const account = store.get(Kind.ACCOUNT, tx.source, eventTime);
   c.stamp++;
-  c.state = state;
+  c.store = store;
   c.tx = tx;
   c.account = account;
+  c.channel = options.channels.classify(tx.channel);
   c.eventTime = eventTime;
   c.settings = settings;
-  c.lists = lists;
-  c.cardHash = ids.card;
+  c.lists = options.lists ?? NO_LISTS;
   takeHistory(c, account, tx, ids);
   takeGeo(c, account, tx, settings);
-  recordAccount(c, account, tx, ids);
-  c.payee.key = c.device.key = c.ip.key = undefined;
-  if (tx.channel === 'transfer') recordShared(c.payee, state.payees.touch(tx.target), tx.amount, ids.source, eventTime);
-  if (typeof tx.device === 'string') recordShared(c.device, state.devices.touch(tx.device), tx.amount, ids.source, eventTime);
-  if (typeof tx.ip === 'string') recordShared(c.ip, state.ips.touch(tx.ip), tx.amount, ids.source, eventTime);
+  if (store.applies(account)) {
+    recordAccount(c, account, tx, ids, limits);
+    store.changed(account);
+  }
+  const transfer = c.channel === ChannelClass.TRANSFER;
+  const flags = (transfer ? Flag.TRANSFER : 0) | (c.channel === ChannelClass.ONLINE ? Flag.ONLINE : 0);
+  record(c.card, typeof tx.card === 'string' ? [Kind.CARD, tx.card] : undefined, { c, amount: tx.amount, party: ids.target, extra: ids.source, flags }, limits);
+  record(c.merchant, transfer ? undefined : [Kind.MERCHANT, tx.target], { c, amount: tx.amount, party: ids.source, extra: ids.card, flags }, limits);
+  record(c.payee, transfer ? [Kind.PAYEE, tx.target] : undefined, { c, amount: tx.amount, party: ids.source, extra: 0, flags }, limits);
+  record(c.device, typeof tx.device === 'string' ? [Kind.DEVICE, tx.device] : undefined, { c, amount: tx.amount, party: ids.source, extra: ids.card, flags }, limits);
+  record(c.ip, typeof tx.ip === 'string' ? [Kind.IP, tx.ip] : undefined, { c, amount: tx.amount, party: ids.source, extra: ids.card, flags }, limits);
   return view.features;
-}
-
-function newView(): FeatureView {
-  const context = new FeatureContext();
-  return { context, features: createFeatures(context) };
 }
 
 function idsOf(tx: Transaction): Ids {
@@ -89,62 +101,109 @@ function idsOf(tx: Transaction): Ids {
 }
 
 /** What the account's history says about this transaction, before it is added. */
-function takeHistory(c: FeatureContext, account: AccountState, tx: Transaction, ids: Ids): void {
-  const n = account.history;
+function takeHistory(c: FeatureContext, account: Entity, tx: Transaction, ids: Ids): void {
+  const n = account.count;
   const known = n > 0;
+  const d = account.d;
   const h = c.history;
+  const mean = d[H_AMOUNT_MEAN] as number;
+  const logMean = d[H_LOG_MEAN] as number;
   h[H.COUNT] = n;
   h[H.AGE_S] = known ? Math.round((c.eventTime - account.firstSeen) / 1000) : 0;
-  h[H.MEAN] = round2(account.amountMean);
-  h[H.RATIO] = known ? round2(tx.amount / account.amountMean) : 0;
-  h[H.RATIO_GEO] = known ? round2(tx.amount / Math.exp(account.logMean)) : 0;
+  h[H.MEAN] = round2(mean);
+  h[H.RATIO] = known ? round2(tx.amount / mean) : 0;
+  h[H.RATIO_GEO] = known ? round2(tx.amount / Math.exp(logMean)) : 0;
+  const logStd = n > 1 ? Math.sqrt((d[H_LOG_M2] as number) / (n - 1)) : 0;
   // A floor on the spread keeps a customer who always pays the same from scoring huge z for a small change.
-  h[H.Z] = n < 3 ? 0 : round2((Math.log(tx.amount) - account.logMean) / Math.max(account.logStd(), 0.25));
-  c.newPayee = known && !account.knowsPayee(ids.target);
-  c.newDevice = known && ids.device !== undefined && !account.knows('device', ids.device);
-  c.newCountry = known && ids.country !== undefined && !account.knows('country', ids.country);
-  c.newIp = known && ids.ip !== undefined && !account.knows('ip', ids.ip);
-  c.newCategory = known && ids.category !== undefined && !account.knows('category', ids.category);
+  h[H.Z] = n < 3 ? 0 : round2((Math.log(tx.amount) - logMean) / Math.max(logStd, 0.25));
+  h[H.SINCE_LAST] = known ? Math.round((c.eventTime - account.lastSeen) / 1000) : -1;
+  const s = account.s;
+  c.newPayee = known && !setHas(s, SetTag.PARTY, ids.target);
+  c.newDevice = known && ids.device !== undefined && !setHas(s, SetTag.DEVICE, ids.device);
+  c.newCountry = known && ids.country !== undefined && !setHas(s, SetTag.COUNTRY, ids.country);
+  c.newIp = known && ids.ip !== undefined && !setHas(s, SetTag.IP, ids.ip);
+  c.newCategory = known && ids.category !== undefined && !setHas(s, SetTag.CATEGORY, ids.category);
 }
 
 /** Distance and speed since the account's previous in-person payment. */
-function takeGeo(c: FeatureContext, account: AccountState, tx: Transaction, settings: FeatureSettings): void {
+function takeGeo(c: FeatureContext, account: Entity, tx: Transaction, settings: FeatureSettings): void {
   c.hasPrevious = false;
   c.geo.fill(0);
-  const located = typeof tx.lat === 'number' && typeof tx.lon === 'number' && (tx.channel == null || IN_PERSON.has(tx.channel));
-  if (!located) return;
+  if (!isInPersonPlace(c, tx)) return;
+  const d = account.d;
+  const at = d[H_GEO_AT] as number;
+  if (Number.isNaN(at)) return;
   const here = { lat: tx.lat as number, lon: tx.lon as number };
-  const last = account.lastPlace;
-  if (!Number.isNaN(last.at)) {
-    const distance = distanceKm(last, here);
-    const elapsedS = Math.max(0, (c.eventTime - last.at) / 1000);
-    c.hasPrevious = true;
-    c.geo[G.DISTANCE_KM] = Math.round(distance);
-    c.geo[G.ELAPSED_S] = Math.round(elapsedS);
-    // Below the noise distance there is no trip to measure; at zero elapsed time, count a second.
-    c.geo[G.SPEED_KMH] = distance < settings.minTravelKm ? 0 : Math.round(distance / (Math.max(elapsedS, 1) / 3600));
+  const distance = distanceKm({ lat: d[H_GEO_LAT] as number, lon: d[H_GEO_LON] as number }, here);
+  const elapsedS = Math.max(0, (c.eventTime - at) / 1000);
+  c.hasPrevious = true;
+  c.geo[G.DISTANCE_KM] = Math.round(distance);
+  c.geo[G.ELAPSED_S] = Math.round(elapsedS);
+  // Below the noise distance there is no trip to measure; at zero elapsed time, count a second.
+  c.geo[G.SPEED_KMH] = distance < settings.minTravelKm ? 0 : Math.round(distance / (Math.max(elapsedS, 1) / 3600));
+}
+
+function recordAccount(c: FeatureContext, account: Entity, tx: Transaction, ids: Ids, limits: StateLimits): void {
+  const time = c.eventTime;
+  const transfer = c.channel === ChannelClass.TRANSFER ? Flag.TRANSFER : 0;
+  const newPayee = c.newPayee || account.count === 0 ? Flag.NEW_PARTY : 0;
+  const online = c.channel === ChannelClass.ONLINE ? Flag.ONLINE : 0;
+  account.record(time, tx.amount, ids.target, transfer | newPayee | online, ids.card);
+  learnAmount(account, tx.amount);
+  const caps = limits.setCapacity;
+  setTouch(account, SetTag.PARTY, ids.target, time, caps[SetTag.PARTY] as number);
+  if (ids.device !== undefined) setTouch(account, SetTag.DEVICE, ids.device, time, caps[SetTag.DEVICE] as number);
+  if (ids.country !== undefined) setTouch(account, SetTag.COUNTRY, ids.country, time, caps[SetTag.COUNTRY] as number);
+  if (ids.ip !== undefined) setTouch(account, SetTag.IP, ids.ip, time, caps[SetTag.IP] as number);
+  if (ids.category !== undefined) setTouch(account, SetTag.CATEGORY, ids.category, time, caps[SetTag.CATEGORY] as number);
+  const d = account.d;
+  if (c.newDevice) d[H_NEW_DEVICE_AT] = time;
+  if (c.newCountry) d[H_NEW_COUNTRY_AT] = time;
+  if (isInPersonPlace(c, tx)) {
+    d[H_GEO_LAT] = tx.lat as number;
+    d[H_GEO_LON] = tx.lon as number;
+    d[H_GEO_AT] = time;
   }
-  account.setLastPlace(here.lat, here.lon, c.eventTime);
 }
 
-function recordAccount(c: FeatureContext, account: AccountState, tx: Transaction, ids: Ids): void {
-  const transfer = tx.channel === 'transfer' ? Flag.TRANSFER : 0;
-  const newPayee = c.newPayee || account.history === 0 ? Flag.NEW_PARTY : 0;
-  const online = tx.channel === 'ecommerce' ? Flag.ONLINE : 0;
-  account.record(c.eventTime, tx.amount, ids.target, transfer | newPayee | online, ids.card);
-  account.learnAmount(tx.amount);
-  account.learnPayee(ids.target);
-  if (ids.device !== undefined) account.learn('device', ids.device);
-  if (ids.country !== undefined) account.learn('country', ids.country);
-  if (ids.ip !== undefined) account.learn('ip', ids.ip);
-  if (ids.category !== undefined) account.learn('category', ids.category);
-  if (c.newDevice) account.lastNewDeviceAt = c.eventTime;
-  if (c.newCountry) account.lastNewCountryAt = c.eventTime;
+/** A payment whose coordinates are where the payer stood: in person, or of no stated channel. */
+function isInPersonPlace(c: FeatureContext, tx: Transaction): boolean {
+  return typeof tx.lat === 'number' && typeof tx.lon === 'number' && (c.channel === ChannelClass.NONE || c.channel === ChannelClass.IN_PERSON);
 }
 
-function recordShared(into: Recorded, key: KeyState, amount: number, source: number, now: number): void {
-  into.key = key;
-  into.before = key.history;
-  into.firstSeen = key.history === 0 ? now : key.firstSeen;
-  key.record(now, amount, source);
+/** Welford on log amounts, called after record() so the count includes this payment: amounts are log-normal, so spread is measured in ratios. */
+function learnAmount(account: Entity, amount: number): void {
+  const d = account.d;
+  const n = account.count;
+  d[H_AMOUNT_MEAN] = (d[H_AMOUNT_MEAN] as number) + (amount - (d[H_AMOUNT_MEAN] as number)) / n;
+  const logAmount = Math.log(amount);
+  const delta = logAmount - (d[H_LOG_MEAN] as number);
+  d[H_LOG_MEAN] = (d[H_LOG_MEAN] as number) + delta / n;
+  d[H_LOG_M2] = (d[H_LOG_M2] as number) + delta * (logAmount - (d[H_LOG_MEAN] as number));
+}
+
+interface SharedEvent {
+  c: FeatureContext;
+  amount: number;
+  party: number;
+  extra: number;
+  flags: number;
+}
+
+/** Records the payment on a shared entity (`which` absent: this transaction has none) and keeps what it looked like before. */
+function record(into: Recorded, which: [Kind, string] | undefined, event: SharedEvent, limits: StateLimits): void {
+  if (!which) {
+    into.entity = undefined;
+    return;
+  }
+  const { c } = event;
+  const entity = c.store.get(which[0], which[1], c.eventTime);
+  into.entity = entity;
+  into.before = entity.count;
+  into.firstSeen = entity.count === 0 ? c.eventTime : entity.firstSeen;
+  if (!c.store.applies(entity)) return;
+  const newParty = !setHas(entity.s, SetTag.PARTY, event.party) ? Flag.NEW_PARTY : 0;
+  entity.record(c.eventTime, event.amount, event.party, event.flags | newParty, event.extra);
+  setTouch(entity, SetTag.PARTY, event.party, c.eventTime, limits.setCapacity[SetTag.PARTY] as number);
+  c.store.changed(entity);
 }

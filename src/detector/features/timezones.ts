@@ -17,3 +17,9 @@ export function localHour(epochMs: number, country: string | null | undefined): 
   const hour = new Date(epochMs + offset * 3_600_000).getUTCHours();
   return hour;
 }
+
+/** Day of the week (0 = Sunday) in the transaction's country, by the same fixed offset. */
+export function localWeekday(epochMs: number, country: string | null | undefined): number {
+  const offset = country ? (OFFSETS[country.toUpperCase()] ?? 0) : 0;
+  return new Date(epochMs + offset * 3_600_000).getUTCDay();
+}

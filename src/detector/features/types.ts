@@ -1,32 +1,44 @@
 /**
- * What rules see as `f`: numbers and booleans computed per transaction from the
- * per-key state, named `<stat>_<window>` (count_1m, sum_1h, distinct_24h …). Every
- * field is always present (0 or false when unknown), so a rule never fails on a
- * transaction that lacks a context field.
+ * What rules see as `f`: numbers and booleans computed per transaction from the state of
+ * each entity it involves (the paying account, its card, the merchant or payee, the
+ * device, the ip), named `<stat>_<window>` (count_1m, sum_1h, distinct_7d …), on event
+ * time. Every entity's state is the whole stream's, whatever the partition its
+ * transactions arrive in. Every field is always present (0 or false when unknown), so a
+ * rule never fails on a transaction that lacks a context field.
  */
 export const WINDOW_STATS = ['count', 'sum', 'min', 'max', 'avg', 'distinct'] as const;
 type WindowStat = (typeof WINDOW_STATS)[number];
 type Windows<Suffix extends string> = { readonly [K in `${WindowStat}_${Suffix}`]: number };
 
+export const SOURCE_WINDOWS = ['1m', '10m', '1h', '24h', '7d', '30d'] as const;
+export const CARD_WINDOWS = ['10m', '1h', '24h', '7d', '30d'] as const;
+export const SHARED_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
+
+type SharedWindows = Windows<(typeof SHARED_WINDOWS)[number]>;
+
 /**
  * An account's features: its windows (the current payment included; `distinct` counts
- * payees), its history before this payment (history, age_s, amount_mean, amount_ratio
- * against the mean, amount_ratio_geo against the geometric mean, which one big purchase
- * does not inflate, amount_z: the standard score of the log amount against its own, 0
- * with fewer than 3 payments), what is new to it (false without history), small payments
- * in 10 minutes and to how many payees, transfers to never-paid payees in an hour,
- * payments just below the reporting threshold in 24 h, seconds since a never-seen device
- * or country appeared (-1 if never), and transfers it received, as seen in its partition:
- * money in, then straight out to new payees, is how a mule behaves.
+ * payees and merchants), its history before this payment (history, age_s, amount_mean,
+ * amount_ratio against the mean, amount_ratio_geo against the geometric mean, which one
+ * big purchase does not inflate, amount_ratio_30d against the mean of its payments of
+ * the 30 days before, amount_z: the standard score of the log amount against its own, 0
+ * with fewer than 3 payments, since_last_s since its previous payment, -1 if none), what
+ * is new to it (false without history), small payments in 10 minutes and to how many
+ * payees, transfers to never-paid payees in an hour, payments just below the reporting
+ * threshold in 24 h, seconds since a never-seen device or country appeared (-1 if never),
+ * and transfers it received: money in, then straight out to new payees, is how a mule behaves.
  */
-export type SourceFeatures = Windows<'1m' | '10m' | '1h' | '24h'> & {
+export type SourceFeatures = Windows<(typeof SOURCE_WINDOWS)[number]> & {
   readonly history: number;
   readonly age_s: number;
   readonly amount_mean: number;
   readonly amount_ratio: number;
   readonly amount_ratio_geo: number;
+  readonly amount_ratio_30d: number;
   readonly amount_z: number;
+  readonly since_last_s: number;
   readonly new_payee: boolean;
+  readonly new_merchant: boolean;
   readonly new_device: boolean;
   readonly new_country: boolean;
   readonly new_ip: boolean;
@@ -40,29 +52,47 @@ export type SourceFeatures = Windows<'1m' | '10m' | '1h' | '24h'> & {
   readonly inbound_count_1h: number;
   readonly inbound_count_24h: number;
   readonly inbound_sum_24h: number;
+  readonly inbound_count_7d: number;
+  readonly inbound_distinct_24h: number;
 };
 
-/** A device or an ip: its windows (`distinct` counts the accounts using it), history and age. */
-export type SharedKeyFeatures = Windows<'1h' | '24h'> & { readonly history: number; readonly age_s: number };
+/** A device or an ip: its windows (`distinct` counts the accounts using it), history before this payment and age. */
+export type SharedKeyFeatures = SharedWindows & { readonly history: number; readonly age_s: number };
 
 /**
- * Transfers received by a payee (zeros for card payments: a merchant's fan-in is normal)
- * and the payments it made itself (payments), as seen in the payer's partition.
+ * Transfers received by the payee (zeros for card payments: a merchant's fan-in is
+ * normal; `distinct` counts payers), and the payments the payee made itself.
  */
 export type PayeeFeatures = SharedKeyFeatures & { readonly payments: number };
 
+/** Card payments received by the merchant (zeros for transfers); `distinct` counts paying accounts. */
+export type MerchantFeatures = SharedKeyFeatures;
+
 /**
- * A card's payments by this account, and its small ones (card testing probes) in 10
- * minutes. A card is counted with the account that pays with it: a card shared by
- * several accounts is seen per account.
+ * A card's payments, whichever account made them (`distinct` counts merchants), its
+ * small ones (card testing probes) in 10 minutes and at how many merchants.
  */
-export type CardFeatures = Windows<'10m' | '1h'> & { readonly small_count_10m: number; readonly small_distinct_10m: number };
+export type CardFeatures = Windows<(typeof CARD_WINDOWS)[number]> & {
+  readonly history: number;
+  readonly age_s: number;
+  readonly small_count_10m: number;
+  readonly small_distinct_10m: number;
+};
 
 export interface GeoFeatures {
   readonly has_previous: boolean;
   readonly distance_km: number;
   readonly elapsed_s: number;
   readonly speed_kmh: number;
+}
+
+/** What the transaction's `channel` means, by the ruleset's vocabulary (`features.channels`). */
+export interface ChannelFeatures {
+  readonly in_person: boolean;
+  readonly online: boolean;
+  readonly transfer: boolean;
+  /** False for a value the vocabulary does not know (true when there is no channel). */
+  readonly known: boolean;
 }
 
 export interface ListFeatures {
@@ -80,15 +110,19 @@ export interface TimeFeatures {
   /** Hour in the transaction's country when known (a fixed offset per country), else UTC. */
   readonly hour_local: number;
   readonly night: boolean;
+  /** Saturday or Sunday, local time. */
+  readonly weekend: boolean;
 }
 
 export interface Features {
   readonly source: SourceFeatures;
   readonly target: PayeeFeatures;
+  readonly merchant: MerchantFeatures;
   readonly card: CardFeatures;
   readonly device: SharedKeyFeatures;
   readonly ip: SharedKeyFeatures;
   readonly geo: GeoFeatures;
+  readonly channel: ChannelFeatures;
   readonly lists: ListFeatures;
   readonly time: TimeFeatures;
 }

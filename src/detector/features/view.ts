@@ -1,44 +1,53 @@
 import type { Transaction } from '../../domain/transaction.ts';
 import type { CompiledLists } from '../rules/ruleset.ts';
-import { Flag, type AccountState, type KeyState } from '../state/key-states.ts';
-import type { PartitionState } from '../state/partition-state.ts';
-import { aggregateInto, countWhere, STAT, STATS, WINDOWS } from '../state/windows.ts';
+import type { EntityAccess } from '../state/access.ts';
+import { Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
+import { Kind } from '../state/kinds.ts';
+import { aggregateInto, countWhere, STAT, STATS, WINDOWS, type WindowName } from '../state/windows.ts';
+import { ChannelClass } from './channels.ts';
 import type { FeatureSettings } from './settings.ts';
-import { localHour } from './timezones.ts';
-import { WINDOW_STATS, type Features } from './types.ts';
+import { localHour, localWeekday } from './timezones.ts';
+import { CARD_WINDOWS, SHARED_WINDOWS, SOURCE_WINDOWS, WINDOW_STATS, type Features } from './types.ts';
 
-const ALL_WINDOWS = [WINDOWS['1m'], WINDOWS['10m'], WINDOWS['1h'], WINDOWS['24h']];
-const HOUR_AND_DAY = [WINDOWS['1h'], WINDOWS['24h']];
-const TEN_MINUTES_AND_HOUR = [WINDOWS['10m'], WINDOWS['1h']];
+const lengths = (names: readonly WindowName[]): number[] => names.map((name) => WINDOWS[name]);
+const SOURCE_MS = lengths(SOURCE_WINDOWS);
+const CARD_MS = lengths(CARD_WINDOWS);
+const SHARED_MS = lengths(SHARED_WINDOWS);
+const INBOUND_MS = lengths(['1h', '24h', '7d']);
 
 /** Slots of FeatureContext.history: the account's history before this transaction. */
-export const H = { COUNT: 0, AGE_S: 1, MEAN: 2, RATIO: 3, RATIO_GEO: 4, Z: 5 } as const;
+export const H = { COUNT: 0, AGE_S: 1, MEAN: 2, RATIO: 3, RATIO_GEO: 4, Z: 5, SINCE_LAST: 6 } as const;
 /** Slots of FeatureContext.geo. */
 export const G = { DISTANCE_KM: 0, ELAPSED_S: 1, SPEED_KMH: 2 } as const;
 
-/** A payment recorded on a shared key (payee, device, ip), and what that key looked like before it. */
+/** A payment recorded on a shared entity (card, merchant, payee, device, ip), and what it looked like before. */
 export interface Recorded {
-  key: KeyState | undefined;
+  entity: Entity | undefined;
   before: number;
   firstSeen: number;
 }
 
+const emptyRecorded = (): Recorded => ({ entity: undefined, before: 0, firstSeen: 0 });
+
+/** Which memoised window group, by slot of FeatureContext's stamp array. */
+const Group = { SOURCE: 0, INBOUND: 1, CARD: 2, MERCHANT: 3, PAYEE: 4, DEVICE: 5, IP: 6 } as const;
+
 /**
  * The transaction being decided, as observe() leaves it, and the windows computed for it
- * so far. One per partition, reused: its numbers live in typed arrays, so a transaction
+ * so far. One per detector, reused: its numbers live in typed arrays, so a transaction
  * costs no allocation here, and a window group is aggregated only if a rule reads it.
  */
 export class FeatureContext {
   /** Bumped per transaction: memoised windows of an older stamp are stale. */
   stamp = 0;
-  state!: PartitionState;
+  store!: EntityAccess;
   tx!: Transaction;
-  account!: AccountState;
+  account!: Entity;
+  channel: ChannelClass = ChannelClass.NONE;
   eventTime = 0;
   settings!: FeatureSettings;
   lists!: CompiledLists;
-  cardHash = 0;
-  readonly history = new Float64Array(6);
+  readonly history = new Float64Array(7);
   newPayee = false;
   newDevice = false;
   newCountry = false;
@@ -46,47 +55,42 @@ export class FeatureContext {
   newCategory = false;
   hasPrevious = false;
   readonly geo = new Float64Array(3);
-  readonly payee: Recorded = { key: undefined, before: 0, firstSeen: 0 };
-  readonly device: Recorded = { key: undefined, before: 0, firstSeen: 0 };
-  readonly ip: Recorded = { key: undefined, before: 0, firstSeen: 0 };
-  readonly #source = new Float64Array(4 * STATS);
-  readonly #inbound = new Float64Array(2 * STATS);
-  readonly #card = new Float64Array(2 * STATS);
-  readonly #devices = new Float64Array(2 * STATS);
-  readonly #ips = new Float64Array(2 * STATS);
-  readonly #payees = new Float64Array(2 * STATS);
-  readonly #at = new Float64Array(6).fill(-1);
+  readonly card: Recorded = emptyRecorded();
+  readonly merchant: Recorded = emptyRecorded();
+  readonly payee: Recorded = emptyRecorded();
+  readonly device: Recorded = emptyRecorded();
+  readonly ip: Recorded = emptyRecorded();
+  readonly #windows = [
+    new Float64Array(SOURCE_MS.length * STATS),
+    new Float64Array(INBOUND_MS.length * STATS),
+    new Float64Array(CARD_MS.length * STATS),
+    new Float64Array(SHARED_MS.length * STATS),
+    new Float64Array(SHARED_MS.length * STATS),
+    new Float64Array(SHARED_MS.length * STATS),
+    new Float64Array(SHARED_MS.length * STATS),
+  ];
+  readonly #at = new Float64Array(7).fill(-1);
 
   source(): Float64Array {
-    if (this.#at[0] === this.stamp) return this.#source;
-    this.#at[0] = this.stamp;
-    const small = this.settings.smallAmount;
-    return aggregateInto(this.#source, this.account, this.eventTime, ALL_WINDOWS, (amount) => amount <= small);
+    return this.#memo(Group.SOURCE, this.account, SOURCE_MS, true);
   }
 
-  /** Transfers the account received (it is a payee too), as seen in this partition. */
+  /** Transfers the account received (it is a payee too). */
   inbound(): Float64Array {
-    if (this.#at[1] === this.stamp) return this.#inbound;
-    this.#at[1] = this.stamp;
-    const received = this.state.payees.peek(this.tx.source);
-    return received ? aggregateInto(this.#inbound, received, this.eventTime, HOUR_AND_DAY) : this.#inbound.fill(0);
+    const out = this.#windows[Group.INBOUND] as Float64Array;
+    if (this.#at[Group.INBOUND] === this.stamp) return out;
+    this.#at[Group.INBOUND] = this.stamp;
+    const received = this.store.peek(Kind.PAYEE, this.tx.source, this.eventTime);
+    return received ? aggregateInto(out, received, this.eventTime, INBOUND_MS) : out.fill(0);
   }
 
-  card(): Float64Array {
-    if (this.#at[2] === this.stamp) return this.#card;
-    this.#at[2] = this.stamp;
-    if (typeof this.tx.card !== 'string') return this.#card.fill(0);
-    const small = this.settings.smallAmount;
-    return aggregateInto(this.#card, this.account, this.eventTime, TEN_MINUTES_AND_HOUR, (amount) => amount <= small, this.cardHash);
+  cardWindows(): Float64Array {
+    return this.#memo(Group.CARD, this.card.entity, CARD_MS, true);
   }
 
-  shared(which: 'device' | 'ip' | 'payee'): Float64Array {
-    const slot = which === 'device' ? 3 : which === 'ip' ? 4 : 5;
-    const out = which === 'device' ? this.#devices : which === 'ip' ? this.#ips : this.#payees;
-    if (this.#at[slot] === this.stamp) return out;
-    this.#at[slot] = this.stamp;
-    const key = this[which].key;
-    return key ? aggregateInto(out, key, this.eventTime, HOUR_AND_DAY) : out.fill(0);
+  shared(which: 'merchant' | 'payee' | 'device' | 'ip'): Float64Array {
+    const group = which === 'merchant' ? Group.MERCHANT : which === 'payee' ? Group.PAYEE : which === 'device' ? Group.DEVICE : Group.IP;
+    return this.#memo(group, this[which].entity, SHARED_MS, false);
   }
 
   newPayeeTransfers(): number {
@@ -100,9 +104,28 @@ export class FeatureContext {
     return countWhere(this.account, this.eventTime, WINDOWS['24h'], (amount) => amount >= floor && amount < reportingThreshold);
   }
 
+  /** The mean of the account's payments of the last 30 days before this one; 0 without any. */
+  amountRatio30d(): number {
+    const w = this.source();
+    const at = 5 * STATS;
+    const count = (w[at + STAT.COUNT] as number) - 1;
+    if (count <= 0) return 0;
+    const mean = ((w[at + STAT.SUM] as number) - this.tx.amount) / count;
+    return mean > 0 ? Math.round((this.tx.amount / mean) * 100) / 100 : 0;
+  }
+
   /** Seconds since a time of the account (a new device, a new country), -1 if never. */
   since(time: number): number {
     return Number.isFinite(time) ? Math.round((this.eventTime - time) / 1000) : -1;
+  }
+
+  #memo(group: number, entity: Entity | undefined, windowsMs: number[], withSmall: boolean): Float64Array {
+    const out = this.#windows[group] as Float64Array;
+    if (this.#at[group] === this.stamp) return out;
+    this.#at[group] = this.stamp;
+    if (!entity) return out.fill(0);
+    const small = this.settings.smallAmount;
+    return aggregateInto(out, entity, this.eventTime, windowsMs, withSmall ? (amount) => amount <= small : undefined);
   }
 }
 
@@ -121,20 +144,56 @@ function defineGetters(target: object, getters: Record<string, () => unknown>): 
 }
 
 /**
- * The features object rules see as `f`, built once per partition: plain objects whose
+ * The features object rules see as `f`, built once per context: plain objects whose
  * fields are getters over the context (CEL reads own properties of plain objects).
  */
 export function createFeatures(c: FeatureContext): Features {
+  return {
+    source: sourceFeatures(c),
+    card: cardFeatures(c),
+    target: sharedFeatures(c, 'payee', { payments: () => c.store.peek(Kind.ACCOUNT, c.tx.target, c.eventTime)?.count ?? 0 }),
+    merchant: sharedFeatures(c, 'merchant'),
+    device: sharedFeatures(c, 'device'),
+    ip: sharedFeatures(c, 'ip'),
+    geo: defineGetters({}, {
+      has_previous: () => c.hasPrevious,
+      distance_km: () => c.geo[G.DISTANCE_KM],
+      elapsed_s: () => c.geo[G.ELAPSED_S],
+      speed_kmh: () => c.geo[G.SPEED_KMH],
+    }),
+    channel: defineGetters({}, {
+      in_person: () => c.channel === ChannelClass.IN_PERSON,
+      online: () => c.channel === ChannelClass.ONLINE,
+      transfer: () => c.channel === ChannelClass.TRANSFER,
+      known: () => c.channel !== ChannelClass.UNKNOWN,
+    }),
+    lists: listGetters(c),
+    time: defineGetters({}, {
+      hour_utc: () => new Date(c.eventTime).getUTCHours(),
+      hour_local: () => localHour(c.eventTime, c.tx.country),
+      night: () => localHour(c.eventTime, c.tx.country) < 6,
+      weekend: () => {
+        const day = localWeekday(c.eventTime, c.tx.country);
+        return day === 0 || day === 6;
+      },
+    }),
+  } as Features;
+}
+
+function sourceFeatures(c: FeatureContext): object {
   const source = {};
-  defineWindows(source, ['1m', '10m', '1h', '24h'], () => c.source());
-  defineGetters(source, {
+  defineWindows(source, SOURCE_WINDOWS, () => c.source());
+  return defineGetters(source, {
     history: () => c.history[H.COUNT],
     age_s: () => c.history[H.AGE_S],
     amount_mean: () => c.history[H.MEAN],
     amount_ratio: () => c.history[H.RATIO],
     amount_ratio_geo: () => c.history[H.RATIO_GEO],
+    amount_ratio_30d: () => c.amountRatio30d(),
     amount_z: () => c.history[H.Z],
+    since_last_s: () => c.history[H.SINCE_LAST],
     new_payee: () => c.newPayee,
+    new_merchant: () => c.newPayee && c.channel !== ChannelClass.TRANSFER,
     new_device: () => c.newDevice,
     new_country: () => c.newCountry,
     new_ip: () => c.newIp,
@@ -143,45 +202,33 @@ export function createFeatures(c: FeatureContext): Features {
     small_distinct_10m: () => c.source()[STATS + STAT.SELECTED_DISTINCT],
     new_payee_transfers_1h: () => c.newPayeeTransfers(),
     near_threshold_24h: () => c.nearThreshold(),
-    since_new_device_s: () => c.since(c.account.lastNewDeviceAt),
-    since_new_country_s: () => c.since(c.account.lastNewCountryAt),
+    since_new_device_s: () => c.since(c.account.d[H_NEW_DEVICE_AT] as number),
+    since_new_country_s: () => c.since(c.account.d[H_NEW_COUNTRY_AT] as number),
     inbound_count_1h: () => c.inbound()[STAT.COUNT],
     inbound_count_24h: () => c.inbound()[STATS + STAT.COUNT],
     inbound_sum_24h: () => c.inbound()[STATS + STAT.SUM],
+    inbound_count_7d: () => c.inbound()[2 * STATS + STAT.COUNT],
+    inbound_distinct_24h: () => c.inbound()[STATS + STAT.DISTINCT],
   });
-  const card = {};
-  defineWindows(card, ['10m', '1h'], () => c.card());
-  defineGetters(card, {
-    small_count_10m: () => c.card()[STAT.SELECTED],
-    small_distinct_10m: () => c.card()[STAT.SELECTED_DISTINCT],
-  });
-  return {
-    source,
-    card,
-    target: sharedKey(c, 'payee', { payments: () => c.state.accounts.peek(c.tx.target)?.history ?? 0 }),
-    device: sharedKey(c, 'device'),
-    ip: sharedKey(c, 'ip'),
-    geo: defineGetters({}, {
-      has_previous: () => c.hasPrevious,
-      distance_km: () => c.geo[G.DISTANCE_KM],
-      elapsed_s: () => c.geo[G.ELAPSED_S],
-      speed_kmh: () => c.geo[G.SPEED_KMH],
-    }),
-    lists: listGetters(c),
-    time: defineGetters({}, {
-      hour_utc: () => new Date(c.eventTime).getUTCHours(),
-      hour_local: () => localHour(c.eventTime, c.tx.country),
-      night: () => localHour(c.eventTime, c.tx.country) < 6,
-    }),
-  } as Features;
 }
 
-function sharedKey(c: FeatureContext, which: 'device' | 'ip' | 'payee', more: Record<string, () => unknown> = {}): object {
+function cardFeatures(c: FeatureContext): object {
+  const card = {};
+  defineWindows(card, CARD_WINDOWS, () => c.cardWindows());
+  return defineGetters(card, {
+    history: () => (c.card.entity ? c.card.before : 0),
+    age_s: () => (c.card.entity ? Math.round((c.eventTime - c.card.firstSeen) / 1000) : 0),
+    small_count_10m: () => c.cardWindows()[STAT.SELECTED],
+    small_distinct_10m: () => c.cardWindows()[STAT.SELECTED_DISTINCT],
+  });
+}
+
+function sharedFeatures(c: FeatureContext, which: 'merchant' | 'payee' | 'device' | 'ip', more: Record<string, () => unknown> = {}): object {
   const target = {};
-  defineWindows(target, ['1h', '24h'], () => c.shared(which));
+  defineWindows(target, SHARED_WINDOWS, () => c.shared(which));
   return defineGetters(target, {
-    history: () => (c[which].key ? c[which].before : 0),
-    age_s: () => (c[which].key ? Math.round((c.eventTime - c[which].firstSeen) / 1000) : 0),
+    history: () => (c[which].entity ? c[which].before : 0),
+    age_s: () => (c[which].entity ? Math.round((c.eventTime - c[which].firstSeen) / 1000) : 0),
     ...more,
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FraudError } from '../../errors.ts';
+import { ChannelVocabulary } from '../features/channels.ts';
 import { FeatureSettingsSchema, type FeatureSettings } from '../features/settings.ts';
 import { compileExpression, type CompiledExpression } from './cel.ts';
 import { compileTemplate, type CompiledTemplate } from './template.ts';
@@ -85,6 +86,8 @@ export interface Ruleset {
   rules: CompiledRule[];
   lists: CompiledLists;
   features: FeatureSettings;
+  /** The channel vocabulary of `features.channels`, compiled. */
+  channels: ChannelVocabulary;
   definition: RulesetDefinition;
 }
 
@@ -123,6 +126,7 @@ export function compileRuleset(input: unknown): Ruleset {
     rules,
     lists: compileLists(definition.lists),
     features: definition.features,
+    channels: new ChannelVocabulary(definition.features.channels),
     definition,
   };
 }

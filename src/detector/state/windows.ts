@@ -1,9 +1,18 @@
-import { F_AMOUNT, F_EXTRA, F_FLAGS, F_PARTY, F_TIME, type EventRing } from './ring.ts';
+import { B_COUNT, B_INDEX, B_MAX, B_MIN, B_SUM, BUCKET_FIELDS, DAY_BASE, DAY_SLOTS, F_AMOUNT, F_FLAGS, F_PARTY, F_TIME, HOUR_SLOTS, type Entity } from './entity.ts';
+import { SetTag } from './kinds.ts';
+import { DAY_MS, HOUR_MS } from './limits.ts';
+import { countUsedSince } from './sets.ts';
 
 /** The window lengths features are computed over, by the suffix rules use (`count_1h`). */
-export const WINDOWS = { '1m': 60_000, '10m': 600_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
+export const WINDOWS = {
+  '1m': 60_000,
+  '10m': 600_000,
+  '1h': HOUR_MS,
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+} as const;
 export type WindowName = keyof typeof WINDOWS;
-export const LONGEST_WINDOW_MS = WINDOWS['24h'];
 
 /**
  * What aggregateInto writes per window, at `window * STATS + stat` of its output: plain
@@ -15,9 +24,9 @@ export const STAT = {
   MIN: 2,
   MAX: 3,
   AVG: 4,
-  /** Distinct counterparties (payees of an account, payers of a payee, accounts of a device). */
+  /** Distinct counterparties (payees of an account, accounts of a device, merchants of a card…). */
   DISTINCT: 5,
-  /** Events the caller's predicate selected (e.g. small amounts). */
+  /** Events the caller's predicate selected (e.g. small amounts); counted in the recent ring. */
   SELECTED: 6,
   /** Distinct counterparties among the selected events. */
   SELECTED_DISTINCT: 7,
@@ -28,13 +37,11 @@ export const STATS = 8;
 export type EventPredicate = (amount: number, flags: number) => boolean;
 
 /**
- * Scratch space for distinct counts, reused by every call: a key holds at most a few
- * dozen events, and a linear scan of that many numbers beats a Set. Counted by hand:
- * emptying an array with `length = 0` drops its storage, and refilling it would allocate
- * anew on every call.
+ * Scratch space for distinct counts, reused by every call: a ring holds at most a few
+ * dozen events, and a linear scan of that many numbers beats a Set.
  */
 class DistinctCounter {
-  readonly #seen = new Float64Array(256);
+  readonly #seen = new Float64Array(1024);
   count = 0;
 
   reset(): void {
@@ -51,19 +58,19 @@ const parties = new DistinctCounter();
 const selectedParties = new DistinctCounter();
 
 /**
- * Aggregates a ring over nested windows (ascending lengths) in one pass, newest event
- * first, into `out`: each window is a prefix of the one after it, so one walk serves all.
- * The walk stops at the first event older than the longest window; the ring is in
- * arrival order, which for one key is event order up to small skews.
+ * Aggregates an entity over nested windows (ascending lengths) in one pass over its ring,
+ * newest event first, into `out`: each window is a prefix of the one after it, so one
+ * walk serves all. A window longer than the ring reaches adds the buckets the ring's
+ * older events were folded into (hourly up to a day, daily beyond: a bucket counts when
+ * its middle falls in the window), and counts distinct counterparties from the entity's
+ * set of them by last use (exact up to the set's capacity).
  */
 export function aggregateInto(
   out: Float64Array,
-  ring: EventRing,
+  entity: Entity,
   now: number,
   windowsMs: readonly number[],
   select?: EventPredicate,
-  /** Only events whose extra field (an account's card) is this. */
-  onlyExtra?: number,
 ): Float64Array {
   let count = 0;
   let sum = 0;
@@ -73,45 +80,83 @@ export function aggregateInto(
   parties.reset();
   selectedParties.reset();
   let w = 0;
-  for (let i = 0; i < ring.size && w < windowsMs.length; i++) {
-    const age = now - ring.get(i, F_TIME);
-    while (w < windowsMs.length && age > (windowsMs[w] as number)) write(out, w++, count, sum, min, max, selected);
+  for (let i = 0; i < entity.size && w < windowsMs.length; i++) {
+    const age = now - entity.event(i, F_TIME);
+    while (w < windowsMs.length && age > (windowsMs[w] as number)) {
+      write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected);
+      w++;
+    }
     if (w >= windowsMs.length) break;
-    if (onlyExtra !== undefined && ring.get(i, F_EXTRA) !== onlyExtra) continue;
-    const amount = ring.get(i, F_AMOUNT);
-    const party = ring.get(i, F_PARTY);
+    const amount = entity.event(i, F_AMOUNT);
+    const party = entity.event(i, F_PARTY);
     count++;
     sum += amount;
     if (amount < min) min = amount;
     if (amount > max) max = amount;
     parties.add(party);
-    if (select?.(amount, ring.get(i, F_FLAGS))) {
+    if (select?.(amount, entity.event(i, F_FLAGS))) {
       selected++;
       selectedParties.add(party);
     }
   }
-  while (w < windowsMs.length) write(out, w++, count, sum, min, max, selected);
+  for (; w < windowsMs.length; w++) write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected);
   return out;
 }
 
-function write(out: Float64Array, window: number, count: number, sum: number, min: number, max: number, selected: number): void {
+function write(
+  out: Float64Array,
+  window: number,
+  entity: Entity,
+  now: number,
+  windowMs: number,
+  ringCount: number,
+  ringSum: number,
+  ringMin: number,
+  ringMax: number,
+  selected: number,
+): void {
+  let count = ringCount;
+  let sum = ringSum;
+  let min = ringMin;
+  let max = ringMax;
+  let distinct = parties.count;
+  if (!entity.ringCovers(now, windowMs)) {
+    const b = entity.b;
+    if (b) {
+      const hourly = windowMs <= DAY_MS;
+      const size = hourly ? HOUR_MS : DAY_MS;
+      const slots = hourly ? HOUR_SLOTS : DAY_SLOTS;
+      const base = hourly ? 0 : DAY_BASE;
+      const from = now - windowMs;
+      for (let slot = 0; slot < slots; slot++) {
+        const at = base + slot * BUCKET_FIELDS;
+        const index = b[at + B_INDEX] as number;
+        if (index < 0 || (index + 0.5) * size < from || index * size > now) continue;
+        count += b[at + B_COUNT] as number;
+        sum += b[at + B_SUM] as number;
+        if ((b[at + B_MIN] as number) < min) min = b[at + B_MIN] as number;
+        if ((b[at + B_MAX] as number) > max) max = b[at + B_MAX] as number;
+      }
+    }
+    distinct = Math.max(distinct, countUsedSince(entity.s, SetTag.PARTY, now - windowMs));
+  }
   const at = window * STATS;
   out[at + STAT.COUNT] = count;
   out[at + STAT.SUM] = round2(sum);
   out[at + STAT.MIN] = count === 0 ? 0 : min;
   out[at + STAT.MAX] = max;
   out[at + STAT.AVG] = count === 0 ? 0 : round2(sum / count);
-  out[at + STAT.DISTINCT] = parties.count;
+  out[at + STAT.DISTINCT] = distinct;
   out[at + STAT.SELECTED] = selected;
   out[at + STAT.SELECTED_DISTINCT] = selectedParties.count;
 }
 
-/** Counts the events of the ring within the window that the predicate selects. */
-export function countWhere(ring: EventRing, now: number, windowMs: number, select: EventPredicate): number {
+/** Counts the ring's events within the window that the predicate selects. */
+export function countWhere(entity: Entity, now: number, windowMs: number, select: EventPredicate): number {
   let count = 0;
-  for (let i = 0; i < ring.size; i++) {
-    if (now - ring.get(i, F_TIME) > windowMs) break;
-    if (select(ring.get(i, F_AMOUNT), ring.get(i, F_FLAGS))) count++;
+  for (let i = 0; i < entity.size; i++) {
+    if (now - entity.event(i, F_TIME) > windowMs) break;
+    if (select(entity.event(i, F_AMOUNT), entity.event(i, F_FLAGS))) count++;
   }
   return count;
 }

@@ -29,6 +29,8 @@ interface Position {
   next: number;
   /** Last committed position as this consumer knows it: the compare-and-set guard of its commits. */
   committed: number | undefined;
+  /** The last read of it stopped short of what was asked: it was at the end of the log then. */
+  atEnd: boolean;
 }
 
 const slotOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
@@ -57,13 +59,13 @@ export class EmbeddedConsumer implements LogConsumer {
     }
   }
 
-  async poll({ maxRecords, maxWaitMs, signal }: PollOptions): Promise<LogRecord[]> {
+  async poll({ maxRecords, maxWaitMs, signal, only }: PollOptions): Promise<LogRecord[]> {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       this.#assertOpen();
       await this.#refreshAssignment(false);
       this.#lastDataVersion = this.#store.dataVersion();
-      const records = this.#fetch(maxRecords);
+      const records = this.#fetch(maxRecords, only);
       if (records.length > 0) return records;
       const remaining = deadline - Date.now();
       if (remaining <= 0 || signal?.aborted || this.#closed) return [];
@@ -106,8 +108,34 @@ export class EmbeddedConsumer implements LogConsumer {
   rewind(partitions: TopicPartition[]): void {
     for (const tp of partitions) {
       const known = this.#positions.get(slotOf(tp));
-      if (known) known.next = known.committed ?? this.#initialPosition(known.tp).next;
+      if (!known) continue;
+      known.next = known.committed ?? this.#initialPosition(known.tp).next;
+      known.atEnd = false;
     }
+  }
+
+  seek(positions: PartitionPosition[]): void {
+    this.#assertOpen();
+    for (const position of positions) {
+      const slot = slotOf(position);
+      const known = this.#positions.get(slot);
+      if (known) {
+        known.next = position.offset;
+        known.atEnd = false;
+      } else if (this.#options.manual) {
+        const tp = { topic: position.topic, partition: position.partition };
+        this.#positions.set(slot, { tp, next: position.offset, committed: undefined, atEnd: false });
+      }
+    }
+  }
+
+  release(partitions: TopicPartition[]): void {
+    if (!this.#options.manual) return;
+    for (const tp of partitions) this.#positions.delete(slotOf(tp));
+  }
+
+  caughtUp(tp: TopicPartition): boolean {
+    return this.#positions.get(slotOf(tp))?.atEnd ?? false;
   }
 
   assignment(): TopicPartition[] {
@@ -153,21 +181,24 @@ export class EmbeddedConsumer implements LogConsumer {
       const stored = this.#store.committedOffset(groupId, this.#store.requireTopic(position.topic), position.partition);
       known.committed = stored;
       known.next = stored ?? this.#initialPosition(known.tp).next;
+      known.atEnd = false;
     }
     throw new FraudError('FRAUD_LOG_FENCED', `partition ${moved.topic}[${moved.partition}] is no longer this consumer's to commit`, {
       canRetry: true,
     });
   }
 
-  #fetch(maxRecords: number): LogRecord[] {
-    const positions = [...this.#positions.values()];
+  #fetch(maxRecords: number, only: readonly TopicPartition[] | undefined): LogRecord[] {
+    const positions = only ? only.flatMap((tp) => this.#positions.get(slotOf(tp)) ?? []) : [...this.#positions.values()];
     const records: LogRecord[] = [];
     // Start at a different partition each time so a busy one cannot starve the others.
     for (let i = 0; i < positions.length && records.length < maxRecords; i++) {
       const position = positions[(this.#rotation + i) % positions.length] as Position;
       const topic = this.#store.topic(position.tp.topic);
       if (!topic) continue;
-      const batch = this.#store.read(topic, position.tp.partition, position.next, maxRecords - records.length);
+      const wanted = maxRecords - records.length;
+      const batch = this.#store.read(topic, position.tp.partition, position.next, wanted);
+      position.atEnd = batch.length < wanted;
       const last = batch[batch.length - 1];
       if (last) position.next = last.offset + 1;
       for (const record of batch) records.push(record);
@@ -187,6 +218,7 @@ export class EmbeddedConsumer implements LogConsumer {
   }
 
   async #refreshAssignment(force: boolean): Promise<void> {
+    if (this.#options.manual) return; // its partitions are the ones seek() named
     const now = Date.now();
     if (!force && this.#lastHeartbeat !== 0 && now - this.#lastHeartbeat < this.#settings.heartbeatIntervalMs) return;
     this.#lastHeartbeat = now;
@@ -218,9 +250,9 @@ export class EmbeddedConsumer implements LogConsumer {
     const end = bounds?.end ?? 0;
     const groupId = this.#options.groupId;
     const committed = groupId === undefined ? undefined : this.#store.committedOffset(groupId, topic, tp.partition);
-    if (committed !== undefined) return { tp, next: Math.max(committed, start), committed };
-    if (this.#options.tail !== undefined) return { tp, next: Math.max(start, end - this.#options.tail), committed };
-    return { tp, next: this.#options.startFrom === 'latest' ? end : start, committed };
+    if (committed !== undefined) return { tp, next: Math.max(committed, start), committed, atEnd: false };
+    if (this.#options.tail !== undefined) return { tp, next: Math.max(start, end - this.#options.tail), committed, atEnd: false };
+    return { tp, next: this.#options.startFrom === 'latest' ? end : start, committed, atEnd: false };
   }
 
   #assertOpen(): void {

@@ -93,19 +93,20 @@ class KafkaConsumer implements LogConsumer {
       void this.#group.start(); // poll waits for the join, within its maxWaitMs
       return;
     }
+    if (this.#options.manual) return; // reads what seek() names, from where it says
     this.#partitions = await this.#starts.allPartitions();
     for (const tp of this.#partitions) this.#reseed.set(slotOf(tp), tp);
     await this.#reseedPositions();
     this.#unannounced = { assigned: [...this.#partitions], revoked: [] };
   }
 
-  async poll({ maxRecords, maxWaitMs, signal }: PollOptions): Promise<LogRecord[]> {
+  async poll({ maxRecords, maxWaitMs, signal, only }: PollOptions): Promise<LogRecord[]> {
     this.#assertOpen();
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const ready = await this.#refresh();
       this.#fetcher.throwIfFailed();
-      const records = ready ? this.#fetcher.take(maxRecords) : [];
+      const records = ready ? this.#fetcher.take(maxRecords, only) : [];
       if (records.length > 0 || Date.now() >= deadline || signal?.aborted || this.#closed) return records;
       // Records, a join (the group's listener wakes the fetcher) or, while offsets are unstable, a retry.
       if (ready || !this.#group?.joined) await this.#fetcher.waitForRecords(deadline, signal);
@@ -125,6 +126,32 @@ class KafkaConsumer implements LogConsumer {
 
   rewind(partitions: TopicPartition[]): void {
     this.#rewind(partitions.map((tp) => ({ ...tp, offset: 0 })));
+  }
+
+  seek(positions: PartitionPosition[]): void {
+    this.#assertOpen();
+    for (const position of positions) {
+      const tp = { topic: position.topic, partition: position.partition };
+      const slot = slotOf(tp);
+      const held = this.#partitions.some((owned) => slotOf(owned) === slot);
+      if (!held) {
+        if (!this.#options.manual) continue; // not ours to read
+        this.#partitions = [...this.#partitions, tp];
+      }
+      this.#reseed.delete(slot);
+      this.#fetcher.seek(tp, position.offset);
+    }
+  }
+
+  release(partitions: TopicPartition[]): void {
+    if (!this.#options.manual) return;
+    const released = new Set(partitions.map(slotOf));
+    for (const tp of partitions) this.#fetcher.remove(tp);
+    this.#partitions = this.#partitions.filter((tp) => !released.has(slotOf(tp)));
+  }
+
+  caughtUp(tp: TopicPartition): boolean {
+    return this.#fetcher.caughtUp(tp);
   }
 
   assignment(): TopicPartition[] {

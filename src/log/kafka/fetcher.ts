@@ -13,6 +13,8 @@ interface PartitionState {
   /** Index of the next record of `buffer` to hand out (shifting arrays is O(n)). */
   head: number;
   bytes: number;
+  /** The partition's last stable offset in the latest answer (read_committed reads stop there); -1 before one. */
+  stable: number;
 }
 
 /** Called when the broker no longer has `offset` (retention, truncation): where to go instead. */
@@ -47,7 +49,7 @@ export class Fetcher {
 
   /** Starts (or restarts) reading `tp` at `offset`, dropping anything buffered for it. */
   seek(tp: TopicPartition, offset: number): void {
-    this.#partitions.set(slotOf(tp), { tp, fetchOffset: offset, buffer: [], head: 0, bytes: 0 });
+    this.#partitions.set(slotOf(tp), { tp, fetchOffset: offset, buffer: [], head: 0, bytes: 0, stable: -1 });
     this.#schedule();
   }
 
@@ -56,9 +58,15 @@ export class Fetcher {
     this.#partitions.delete(slotOf(tp));
   }
 
-  /** Hands out up to `max` buffered records, in offset order per partition. */
-  take(max: number): LogRecord[] {
-    const states = [...this.#partitions.values()];
+  /** Whether `tp` is read to the end as last seen: nothing buffered, nothing more committed in the last answer. */
+  caughtUp(tp: TopicPartition): boolean {
+    const state = this.#partitions.get(slotOf(tp));
+    return state !== undefined && state.head >= state.buffer.length && state.stable >= 0 && state.fetchOffset >= state.stable;
+  }
+
+  /** Hands out up to `max` buffered records, in offset order per partition (of `only`, when given). */
+  take(max: number, only?: readonly TopicPartition[]): LogRecord[] {
+    const states = only ? only.flatMap((tp) => this.#partitions.get(slotOf(tp)) ?? []) : [...this.#partitions.values()];
     const records: LogRecord[] = [];
     // Start at a different partition each time so a busy one cannot starve the others.
     for (let i = 0; i < states.length && records.length < max; i++) {
@@ -203,6 +211,7 @@ export class Fetcher {
         // A seek or a new assignment since the request: this answer is for an old position.
         if (!state || requested.get(state) !== state.fetchOffset) continue;
         const decoded = decodePartition(topic, partitionResponse, state.fetchOffset);
+        state.stable = Number(partitionResponse.lastStableOffset);
         for (const record of decoded.records) state.buffer.push(record);
         state.bytes += decoded.bytes;
         if (decoded.nextOffset !== undefined && decoded.nextOffset > state.fetchOffset) state.fetchOffset = decoded.nextOffset;

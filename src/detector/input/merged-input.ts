@@ -1,0 +1,237 @@
+import { eventTimeOf } from '../../domain/transaction.ts';
+import { parseTransaction, type ParseResult } from '../../domain/validation.ts';
+import type { AssignmentChange, Log, LogConsumer, LogRecord, TopicPartition, TransactionResult } from '../../log/types.ts';
+import { PartitionQueue } from './partition-queue.ts';
+
+/** One input record in the merged order, parsed once. */
+export interface InputItem {
+  record: LogRecord;
+  parsed: ParseResult;
+  eventTime: number;
+  /** Decided here: its partition is this detector's and its offset at or past the committed one. */
+  decide: boolean;
+}
+
+export interface MergedInputOptions {
+  log: Log;
+  topic: string;
+  groupId: string;
+  exactlyOnce: boolean;
+  maxRecordBytes: number;
+  onTransaction?: (result: TransactionResult) => void;
+  /** Records held across all partitions at most while one partition is awaited. */
+  maxBuffered?: number;
+}
+
+/** What the loop hears when partitions move: decisions from `decideFrom` on, the merge standing at `position`. */
+export interface OwnershipChange {
+  assigned: Array<TopicPartition & { decideFrom: number; position: number }>;
+  revoked: TopicPartition[];
+}
+
+/**
+ * The whole input, every partition, in one order: event time (then the transaction id,
+ * so the order does not depend on how keys are spread over partitions, then partition
+ * and offset), as a k-way merge of the partitions, each read in offset order. Every
+ * detector applies every record to its state, so an entity's state (a payee, a device, a
+ * card…) is the whole stream's whatever the partition count, and decides the records of
+ * the partitions its consumer group gave it. A record is handed out only when every
+ * other partition has its next record buffered or is read to its end: with the history
+ * already in the log (a replay, a restart, a backlog) the order, hence every state and
+ * decision, is the same in every run; at the live edge a record that arrives late is
+ * applied when it arrives.
+ *
+ * Two consumers: the group member reads the partitions it owns (and commits them), a
+ * manual one follows the others, from the merge's own positions.
+ */
+export class MergedInput {
+  readonly #options: MergedInputOptions;
+  readonly group: LogConsumer;
+  readonly #follower: LogConsumer;
+  readonly #queues: PartitionQueue[] = [];
+  /** Per partition: decisions start here (the committed offset when it was assigned), or never (not owned). */
+  readonly #decideFrom: number[] = [];
+  #owned = new Set<number>();
+  #listeners: Array<(change: OwnershipChange) => void | Promise<void>> = [];
+  #started = false;
+  #assigned = false;
+
+  private constructor(options: MergedInputOptions, group: LogConsumer, follower: LogConsumer) {
+    this.#options = options;
+    this.group = group;
+    this.#follower = follower;
+    group.onAssignmentChange((change) => this.#reassign(change));
+  }
+
+  static async open(options: MergedInputOptions): Promise<MergedInput> {
+    const { log, topic, groupId } = options;
+    const group = await log.createConsumer({
+      topics: [topic],
+      groupId,
+      startFrom: 'earliest',
+      exactlyOnce: options.exactlyOnce,
+      onTransaction: options.onTransaction,
+    });
+    try {
+      const follower = await log.createConsumer({ topics: [topic], manual: true, startFrom: 'earliest' });
+      return new MergedInput(options, group, follower);
+    } catch (error) {
+      await group.close();
+      throw error;
+    }
+  }
+
+  onOwnershipChange(listener: (change: OwnershipChange) => void | Promise<void>): void {
+    this.#listeners.push(listener);
+  }
+
+  /** The partitions this detector decides. */
+  owned(): number[] {
+    return [...this.#owned].sort((a, b) => a - b);
+  }
+
+  /** Starts (or restarts) the merge at these positions, one per partition. */
+  start(positions: readonly number[]): void {
+    const { topic } = this.#options;
+    this.#started = true;
+    for (let partition = 0; partition < positions.length; partition++) {
+      const queue = (this.#queues[partition] ??= new PartitionQueue(partition));
+      queue.reset(positions[partition] as number);
+      this.#decideFrom[partition] ??= Number.POSITIVE_INFINITY;
+    }
+    const owned = [...this.#owned].map((partition) => ({ topic, partition, offset: positions[partition] as number }));
+    const followed = positions.flatMap((offset, partition) => (this.#owned.has(partition) ? [] : [{ topic, partition, offset }]));
+    this.group.seek(owned);
+    this.#follower.seek(followed);
+  }
+
+  /** The merge's position: per partition, the next offset to hand out. */
+  positions(): number[] {
+    return this.#queues.map((queue) => queue.position);
+  }
+
+  /** Where decisions of an owned partition start (its committed offset when it was assigned). */
+  decideFrom(partition: number): number {
+    return this.#decideFrom[partition] ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Reads the committed offsets of the owned partitions again: decisions start there (after a commit failed). */
+  async refreshDecideFrom(): Promise<void> {
+    const { topic } = this.#options;
+    const owned = [...this.#owned].map((partition) => ({ topic, partition }));
+    if (owned.length === 0) return;
+    const committed = await this.group.committed(owned);
+    const bounds = await this.#options.log.partitionBounds(topic);
+    for (const { partition } of owned) {
+      const start = bounds.find((b) => b.partition === partition)?.start ?? 0;
+      this.#decideFrom[partition] = Math.max(start, committed.find((position) => position.partition === partition)?.offset ?? start);
+    }
+  }
+
+  /**
+   * Up to `max` records in the merged order. Waits up to `maxWaitMs` when none can be
+   * handed out yet (nothing new, or a partition still being fetched).
+   */
+  async next(max: number, maxWaitMs: number, signal?: AbortSignal): Promise<InputItem[]> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      // Until the group says which partitions are ours, nothing is applied: a partition
+      // applied ahead of its committed offset could not be decided point in time.
+      if (this.#started && this.#assigned) {
+        const items = this.#take(max);
+        if (items.length > 0) return items;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || signal?.aborted) return [];
+      await this.#fill(Math.min(remaining, 500), signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.group.close(), this.#follower.close()]);
+  }
+
+  #take(max: number): InputItem[] {
+    const items: InputItem[] = [];
+    const queues = this.#queues;
+    while (items.length < max) {
+      let best: PartitionQueue | undefined;
+      for (const queue of queues) {
+        if (queue.empty) {
+          if (!this.#consumerOf(queue.partition).caughtUp({ topic: this.#options.topic, partition: queue.partition })) return items;
+          continue;
+        }
+        if (!best || queue.headBefore(best)) best = queue;
+      }
+      if (!best) return items;
+      const item = best.shift();
+      item.decide = this.#owned.has(best.partition) && item.record.offset >= (this.#decideFrom[best.partition] ?? Number.POSITIVE_INFINITY);
+      items.push(item);
+    }
+    return items;
+  }
+
+  /**
+   * Polls for what the merge awaits and queues it. One poll at a time: seeks (a restart
+   * of the merge, an assignment, which arrives inside the group member's poll) then never
+   * race a poll that fetched from the old positions.
+   */
+  async #fill(waitMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const { topic } = this.#options;
+    const awaited = this.#queues.filter((queue) => queue.empty).map((queue) => ({ topic, partition: queue.partition }));
+    const crowded = this.#queues.reduce((total, queue) => total + queue.length, 0) >= (this.#options.maxBuffered ?? 20_000);
+    const followed = awaited.filter((tp) => !this.#owned.has(tp.partition) && !this.#follower.caughtUp(tp));
+    if (this.#started && this.#assigned && followed.length > 0) {
+      // A partition someone else decides holds the merge: its records come first.
+      this.#accept(await this.#follower.poll({ maxRecords: 2000, maxWaitMs: Math.min(waitMs, 100), signal, only: crowded ? followed : undefined }));
+      return;
+    }
+    const owned = awaited.filter((tp) => this.#owned.has(tp.partition));
+    // The group member is polled even with nothing awaited: its poll is where assignments arrive.
+    this.#accept(await this.group.poll({ maxRecords: 2000, maxWaitMs: Math.min(waitMs, 100), signal, only: crowded ? owned : undefined }));
+    if (this.#started && this.#assigned && !crowded) this.#accept(await this.#follower.poll({ maxRecords: 2000, maxWaitMs: 0, signal }));
+  }
+
+  #accept(records: LogRecord[]): void {
+    const limits = { maxRecordBytes: this.#options.maxRecordBytes };
+    for (const record of records) {
+      const queue = this.#queues[record.partition];
+      if (!queue) continue;
+      const parsed = parseTransaction(record.value, limits);
+      const eventTime = parsed.ok ? eventTimeOf(parsed.transaction, record.timestamp) : record.timestamp;
+      queue.push({ record, parsed, eventTime, decide: false });
+    }
+  }
+
+  #consumerOf(partition: number): LogConsumer {
+    return this.#owned.has(partition) ? this.group : this.#follower;
+  }
+
+  /** The group moved partitions: the follower lets go of the new ones and takes the lost ones, at the merge's positions. */
+  async #reassign(change: AssignmentChange): Promise<void> {
+    const { topic } = this.#options;
+    const mine = change.assigned.filter((tp) => tp.topic === topic);
+    const lost = change.revoked.filter((tp) => tp.topic === topic);
+    const committed = new Map((await this.group.committed(mine)).map((position) => [position.partition, position.offset]));
+    const bounds = mine.length > 0 ? await this.#options.log.partitionBounds(topic) : [];
+    const assigned: OwnershipChange['assigned'] = [];
+    for (const tp of mine) {
+      this.#owned.add(tp.partition);
+      const start = bounds.find((b) => b.partition === tp.partition)?.start ?? 0;
+      const decideFrom = Math.max(start, committed.get(tp.partition) ?? start);
+      this.#decideFrom[tp.partition] = decideFrom;
+      assigned.push({ ...tp, decideFrom, position: this.#queues[tp.partition]?.position ?? decideFrom });
+    }
+    for (const tp of lost) {
+      this.#owned.delete(tp.partition);
+      this.#decideFrom[tp.partition] = Number.POSITIVE_INFINITY;
+    }
+    this.#assigned = true;
+    if (this.#started) {
+      this.#follower.release(mine);
+      this.group.seek(assigned.map((tp) => ({ topic, partition: tp.partition, offset: this.#queues[tp.partition]?.expected ?? tp.position })));
+      this.#follower.seek(lost.map((tp) => ({ topic, partition: tp.partition, offset: this.#queues[tp.partition]?.expected ?? 0 })));
+    }
+    for (const listener of this.#listeners) await listener({ assigned, revoked: lost });
+  }
+}

@@ -1,0 +1,127 @@
+import type { Log, OutgoingRecord } from '../../log/types.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import { changelogRecords } from './changelog.ts';
+import { CODEC_VERSION } from './codec.ts';
+import type { LocalStore } from './local-store.ts';
+import type { EncodedEntity, EntityStore } from './store.ts';
+
+export interface CheckpointPolicy {
+  /** At most this long between checkpoints (wall time). */
+  intervalMs: number;
+  /** At most this many input records applied between checkpoints: what a restart replays at most. */
+  records: number;
+  /** A checkpoint as soon as this many entities are dirty (they are held in memory until one). */
+  maxDirty: number;
+}
+
+export interface CheckpointerOptions {
+  store: EntityStore;
+  local: LocalStore;
+  log: Log;
+  inputTopic: string;
+  changelogTopic: string;
+  partitions: number;
+  policy: CheckpointPolicy;
+  /** The state the detector opened with is the cut of the first rewind. */
+  startCut: number[];
+  inSyncWithChangelog: boolean;
+  logger: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+/** A checkpoint taken after a batch: its changelog records go in that batch's commit; save() once it is committed. */
+export interface PendingCheckpoint {
+  records: OutgoingRecord[];
+  save(): void;
+}
+
+/**
+ * When and what the detector checkpoints. A checkpoint is the state after one batch: the
+ * entities changed since the last one, encoded at once (the next batch may change them
+ * while the commit is under way), written to the changelog inside that batch's commit by
+ * the group's writer, then to the local store with the input position it stands at once
+ * the commit succeeded. The last durable one is where a rewind goes back to.
+ */
+export class Checkpointer {
+  readonly #options: CheckpointerOptions;
+  /** Input position of the last durable checkpoint: a rewind replays from here. */
+  lastCut: number[];
+  #sinceRecords = 0;
+  #lastAt: number;
+  #seq: number;
+  #saving: Promise<void> = Promise.resolve();
+  #inSync: boolean;
+  #fullFlush = false;
+
+  constructor(options: CheckpointerOptions) {
+    this.#options = options;
+    this.lastCut = [...options.startCut];
+    this.#lastAt = this.#now();
+    this.#seq = options.local.meta()?.seq ?? 0;
+    this.#inSync = options.inSyncWithChangelog;
+  }
+
+  /** This detector now writes the changelog: unless the changelog already holds its state, everything is written once. */
+  becameWriter(): void {
+    if (!this.#inSync) this.#fullFlush = true;
+  }
+
+  /** It no longer writes it: the changelog moves on without this state. */
+  stoppedWriting(): void {
+    this.#inSync = false;
+  }
+
+  applied(records: number): void {
+    this.#sinceRecords += records;
+  }
+
+  due(): boolean {
+    const { policy, store } = this.#options;
+    if (this.#fullFlush) return true;
+    if (this.#sinceRecords === 0) return false;
+    return this.#sinceRecords >= policy.records || store.dirtyCount >= policy.maxDirty || this.#now() - this.#lastAt >= policy.intervalMs;
+  }
+
+  /** The checkpoint of the state as it is now, at input position `cut`. */
+  take(cut: number[], watermark: number, writer: boolean): PendingCheckpoint {
+    const options = this.#options;
+    const { store, local } = options;
+    const flush = store.flush();
+    const seq = ++this.#seq;
+    const full = writer && this.#fullFlush;
+    const changelogEntities: Iterable<EncodedEntity> = full ? [...store.all()] : flush.entities;
+    const records = writer ? changelogRecords(options.changelogTopic, options.partitions, changelogEntities, { cut, watermark, seq }) : [];
+    this.#sinceRecords = 0;
+    this.#lastAt = this.#now();
+    const save = (): void => {
+      this.#saving = this.#saving
+        .then(async () => {
+          const changelog = (await options.log.partitionBounds(options.changelogTopic)).map((bounds) => bounds.end);
+          const entries = flush.entities.map((entity) => [entity.key, entity.value] as const);
+          await local.checkpoint(entries, { format: CODEC_VERSION, topic: options.inputTopic, partitions: options.partitions, cut, watermark, changelog, writer, seq, savedAt: Date.now() });
+          store.saved(flush.version);
+          this.lastCut = cut;
+          if (writer) this.#inSync = true;
+          if (full) this.#fullFlush = false;
+          options.metrics?.stateCheckpoints.inc();
+          options.metrics?.stateCheckpointEntities.inc(flush.entities.length);
+        })
+        .catch((error: unknown) => {
+          // The entities stay dirty: the next checkpoint writes them.
+          options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'a state checkpoint could not be written to the local store');
+        });
+    };
+    return { records, save };
+  }
+
+  /** Waits for the checkpoint being written, so lastCut is the newest durable one. */
+  settled(): Promise<void> {
+    return this.#saving;
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+}
