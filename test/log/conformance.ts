@@ -297,6 +297,48 @@ export function describeLogConformance(name: string, target: ConformanceTarget):
       assert.deepEqual(again.map((r) => r.value?.toString()), ['2', '3', '4', '5']);
     });
 
+    test('a manual consumer reads only the partitions seek names, from the offsets it gives, and says when it is caught up', async () => {
+      const topic = await topicWith(3);
+      const producer = await log.createProducer();
+      await producer.send(Array.from({ length: 12 }, (_, i) => ({ topic, value: String(i), partition: i % 3 })));
+      await producer.close();
+      const consumer = track(await log.createConsumer({ topics: [topic], manual: true, startFrom: 'earliest' }));
+      assert.deepEqual(await consumer.poll({ maxRecords: 100, maxWaitMs: 200 }), [], 'nothing before seek');
+      consumer.seek([{ topic, partition: 1, offset: 2 }, { topic, partition: 2, offset: 0 }]);
+      const read = await drain(consumer, 6);
+      assert.deepEqual(read.filter((r) => r.partition === 1).map((r) => r.offset), [2, 3]);
+      assert.deepEqual(read.filter((r) => r.partition === 2).map((r) => r.offset), [0, 1, 2, 3]);
+      assert.equal(read.filter((r) => r.partition === 0).length, 0);
+      let caughtUp = false;
+      for (let i = 0; i < 20 && !caughtUp; i++) {
+        await consumer.poll({ maxRecords: 100, maxWaitMs: 100 });
+        caughtUp = consumer.caughtUp({ topic, partition: 1 }) && consumer.caughtUp({ topic, partition: 2 });
+      }
+      assert.ok(caughtUp, 'both partitions read to their end');
+      assert.equal(consumer.caughtUp({ topic, partition: 0 }), false, 'a partition not read is not caught up');
+      consumer.seek([{ topic, partition: 1, offset: 0 }]);
+      assert.equal(consumer.caughtUp({ topic, partition: 1 }), false, 'a seek starts over');
+      consumer.release([{ topic, partition: 2 }]);
+      const again = await drain(consumer, 4);
+      assert.deepEqual(again.map((r) => [r.partition, r.offset]), [[1, 0], [1, 1], [1, 2], [1, 3]]);
+      assert.deepEqual(await consumer.poll({ maxRecords: 1, maxWaitMs: 0, only: [{ topic, partition: 2 }] }), [], 'released');
+    });
+
+    test("a group member's seek moves an assigned partition, and poll with `only` takes from the partitions named", async () => {
+      const topic = await topicWith(2);
+      const producer = await log.createProducer();
+      await producer.send(Array.from({ length: 8 }, (_, i) => ({ topic, value: String(i), partition: i % 2 })));
+      await producer.close();
+      const consumer = track(await log.createConsumer({ topics: [topic], groupId: randomTopic('g'), startFrom: 'earliest', exactlyOnce: true }));
+      const all = await drain(consumer, 8);
+      assert.equal(all.length, 8);
+      consumer.seek([{ topic, partition: 0, offset: 1 }, { topic, partition: 1, offset: 3 }]);
+      const only = await drain({ ...consumer, poll: (options) => consumer.poll({ ...options, only: [{ topic, partition: 0 }] }) } as LogConsumer, 3);
+      assert.deepEqual(only.map((r) => [r.partition, r.offset]), [[0, 1], [0, 2], [0, 3]]);
+      const rest = await drain(consumer, 1);
+      assert.deepEqual(rest.map((r) => [r.partition, r.offset]), [[1, 3]]);
+    });
+
     test('refuses to work once closed', async () => {
       const closing = await target.open();
       await closing.close();
