@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigSchema } from '../config/schema.ts';
 import { isFraudError } from '../errors.ts';
 import { Backoff, describeError, isTransientLogError } from '../log/retry.ts';
-import type { Log } from '../log/types.ts';
+import type { Log, PartitionPosition } from '../log/types.ts';
 import type { DetectorHealth } from '../observability/health.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -101,6 +101,8 @@ export async function runDetector(options: DetectorOptions, signal: AbortSignal)
   try {
     await turnUntilStopped(loop, options, signal);
     await settle(loop, options); // the last batch's commit, before the consumer closes
+    // A last checkpoint: a clean restart replays nothing, and the changelog holds everything decided.
+    if (loop.store.dirtyCount > 0) await checkpointAlone(loop, options).catch((error: unknown) => options.logger.warn({ err: describeError(error) }, 'no last checkpoint'));
     await loop.checkpointer.settled();
   } finally {
     options.health?.stopped();
@@ -242,13 +244,15 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
   loop.store.caughtUpTo(loop.input.positions());
   const checkpoint = loop.checkpointer.due() && loop.store.catchingUp === false ? loop.checkpointer.take(loop.input.positions(), loop.watermark, loop.writer) : undefined;
   if (!(await settle(loop, options))) return;
-  const outputs = checkpoint && checkpoint.records.length > 0 ? [...batch.outputs, ...checkpoint.records] : batch.outputs;
-  if (outputs.length === 0 && batch.positions.length === 0) {
+  const withChangelog = checkpoint !== undefined && checkpoint.records.length > 0;
+  const outputs = withChangelog ? [...batch.outputs, ...checkpoint.records] : batch.outputs;
+  const positions = withChangelog ? withWriterFence(loop, options, batch.positions) : batch.positions;
+  if (outputs.length === 0 && positions.length === 0) {
     checkpoint?.save();
     stopTimer?.();
     return;
   }
-  const commit = loop.input.group.commitBatch(outputs, batch.positions);
+  const commit = loop.input.group.commitBatch(outputs, positions);
   loop.inFlight = { batch, commit, checkpoint, stopTimer };
   // Handled in settle(); this keeps an early failure from counting as unhandled meanwhile.
   commit.catch(() => undefined);
@@ -262,9 +266,22 @@ async function checkpointAlone(loop: Loop, options: DetectorOptions): Promise<vo
     checkpoint.save();
     return;
   }
-  loop.inFlight = { batch: { outputs: [], positions: [], processed: [] }, commit: loop.input.group.commitBatch(checkpoint.records, []), checkpoint, stopTimer: undefined };
+  const commit = loop.input.group.commitBatch(checkpoint.records, withWriterFence(loop, options, []));
+  loop.inFlight = { batch: { outputs: [], positions: [], processed: [] }, commit, checkpoint, stopTimer: undefined };
   loop.inFlight.commit.catch(() => undefined);
   await settle(loop, options);
+}
+
+/**
+ * The changelog's records must be refused if this detector is no longer the group's
+ * writer (a zombie's old state written after the new writer's): committing partition 0's
+ * position with them puts the commit under the group generation's fence.
+ */
+function withWriterFence(loop: Loop, options: DetectorOptions, positions: PartitionPosition[]): PartitionPosition[] {
+  if (positions.some((position) => position.partition === 0)) return positions;
+  const position = loop.input.positions()[0] ?? 0;
+  if (position < loop.input.decideFrom(0)) return positions; // still applying what was decided before: nothing to commit there
+  return [...positions, { topic: options.inputTopic, partition: 0, offset: position }];
 }
 
 /**
