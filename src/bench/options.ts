@@ -19,6 +19,10 @@ export interface Sizes {
   embeddedRecords: number;
   embeddedLatencySeconds: number;
   memoryAccounts: number;
+  /** Stage h: accounts in the state, payments of each over 90 days, memory budget. */
+  stateAccounts: number;
+  statePayments: number;
+  stateMemoryMb: number;
   dashboardRate: number;
   dashboardSeconds: number;
   dashboardWarmupSeconds: number;
@@ -36,6 +40,9 @@ export const FULL_SIZES: Sizes = {
   embeddedRecords: 300_000,
   embeddedLatencySeconds: 20,
   memoryAccounts: 1_000_000,
+  stateAccounts: 1_000_000,
+  statePayments: 12,
+  stateMemoryMb: 1024,
   dashboardRate: 10_000,
   dashboardSeconds: 20,
   dashboardWarmupSeconds: 3,
@@ -53,6 +60,9 @@ export const QUICK_SIZES: Sizes = {
   embeddedRecords: 20_000,
   embeddedLatencySeconds: 3,
   memoryAccounts: 100_000,
+  stateAccounts: 20_000,
+  statePayments: 4,
+  stateMemoryMb: 64,
   dashboardRate: 10_000,
   dashboardSeconds: 4,
   dashboardWarmupSeconds: 1,
@@ -73,6 +83,8 @@ export const BenchFlagsSchema = z.object({
   records: count.optional(),
   latencySeconds: seconds.optional(),
   cpuProf: z.string().min(1).optional(),
+  stateAccounts: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(100)).optional(),
+  statePayments: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(1000)).optional(),
 });
 
 export type BenchFlags = z.infer<typeof BenchFlagsSchema>;
@@ -121,6 +133,8 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
       dashboardSeconds: Math.max(2, flags.latencySeconds),
     });
   }
+  if (flags.stateAccounts !== undefined) sizes.stateAccounts = flags.stateAccounts;
+  if (flags.statePayments !== undefined) sizes.statePayments = flags.statePayments;
   return {
     brokers: flags.brokers?.split(','),
     quick: flags.quick,

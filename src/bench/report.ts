@@ -91,7 +91,7 @@ function embeddedRows({ embedded }: BenchFigures, all: Ratio[]): Row[] {
   ];
 }
 
-function otherRows({ memory, dashboard }: BenchFigures): Row[] {
+function otherRows({ memory, dashboard, stateScale }: BenchFigures): Row[] {
   const rows: Row[] = [];
   if (memory) {
     rows.push({
@@ -99,6 +99,14 @@ function otherRows({ memory, dashboard }: BenchFigures): Row[] {
       figure: `detector state, ${formatNumber(memory.accounts)} accounts (${formatNumber(memory.keys)} keys)`,
       value: `${formatNumber(memory.heapBytesPerAccount)} B heap/account`,
       compared: `account alone ${formatNumber(memory.accountOnlyHeapBytesPerAccount)} B; RSS ${formatNumber(memory.rssBytesPerAccount)} B/account; observe ${formatNumber(memory.observePerSec)}/s`,
+    });
+  }
+  if (stateScale) {
+    rows.push({
+      stage: 'h',
+      figure: `state of ${formatNumber(stateScale.accounts)} accounts x ${formatNumber(stateScale.payments / stateScale.accounts)} payments over 90 days (${formatNumber(stateScale.entities)} entities), ${formatNumber(stateScale.memoryBudgetMb)} MB budget`,
+      value: `${formatNumber(stateScale.heapBytesPerAccount)} B heap + ${formatNumber(stateScale.diskBytesPerAccount)} B disk per account`,
+      compared: `${formatNumber(stateScale.inMemory)} entities in memory; built at ${formatNumber(stateScale.buildPerSec)}/s; restart decides after ${formatNumber(stateScale.restartFirstDecisionMs)} ms`,
     });
   }
   if (dashboard) {

@@ -10,6 +10,7 @@ import { runEmbeddedStage } from './embedded.ts';
 import { runKafkaTools } from './kafka-tools.ts';
 import { runLatencyStage } from './latency.ts';
 import { runMemoryStage } from './memory.ts';
+import { runStateScaleStage } from './state-scale.ts';
 import type { BenchOptions } from './options.ts';
 import { runClients } from './producer.ts';
 import type { Progress } from './progress.ts';
@@ -32,6 +33,7 @@ const STAGES: Record<StageId, Stage> = {
   e: { title: 'the embedded log', kafka: false, run: async (c) => void (c.figures.embedded = await runEmbeddedStage(c)) },
   f: { title: 'detector memory', kafka: false, run: async (c) => void (c.figures.memory = await runMemoryStage(c)) },
   g: { title: 'dashboard under load', kafka: true, run: async (c) => void (c.figures.dashboard = await runDashboardStage(c)) },
+  h: { title: 'state at scale and a restart on it', kafka: false, run: async (c) => void (c.figures.stateScale = await runStateScaleStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

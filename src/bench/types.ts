@@ -3,7 +3,7 @@
  * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
  */
 
-export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
 export type StageId = (typeof STAGES)[number];
 
 /** One run of a Kafka performance tool, as the tool reported it. */
@@ -130,6 +130,7 @@ export interface BenchFigures {
   latency?: LatencyRun[];
   embedded?: EmbeddedFigures;
   memory?: MemoryFigures;
+  stateScale?: StateScaleFigures;
   dashboard?: DashboardFigures;
 }
 
@@ -156,4 +157,25 @@ export interface BenchResult {
    */
   stageLoad: Partial<Record<StageId, number>>;
   failures: StageFailure[];
+}
+
+/** Stage h: the state of many accounts with 90 days of history each, and a restart on it. */
+export interface StateScaleFigures {
+  accounts: number;
+  payments: number;
+  /** Entities in the local store (accounts, cards, devices, ips, merchants). */
+  entities: number;
+  /** Of them, held in memory at the end (the rest are read from the local store when needed). */
+  inMemory: number;
+  memoryBudgetMb: number;
+  heapBytesPerAccount: number;
+  rssBytesPerAccount: number;
+  diskBytesPerAccount: number;
+  diskMb: number;
+  /** Payments applied per second while building (feature path, store, checkpoints). */
+  buildPerSec: number;
+  /** From launching `fraud detect` on that state to its first committed decisions. */
+  restartFirstDecisionMs: number;
+  restartAllMs: number;
+  restartRecords: number;
 }
