@@ -111,6 +111,7 @@ async function decide(options: StartDetectorOptions, rules: RulesetSource): Prom
     {
       log: options.log,
       inputTopic: config.topics.transactions,
+      labelsTopic: config.topics.labels,
       outputs: config.topics,
       groupId: config.detector.groupId,
       batchSize: config.detector.batchSize,

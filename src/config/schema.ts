@@ -90,6 +90,8 @@ export const ConfigSchema = z
         checkpointMs: z.number().int().min(100).max(3_600_000).default(10_000),
         checkpointRecords: z.number().int().min(1).max(100_000_000).default(200_000),
         retentionDays: z.number().min(1).max(3650).default(90),
+        /** Days of transactions kept by id, for labels that name only an id; 0 keeps none. */
+        labelIndexDays: z.number().min(0).max(3650).default(45),
       })
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

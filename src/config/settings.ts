@@ -40,6 +40,7 @@ export const SETTINGS: SettingSource[] = [
   { path: ['state', 'checkpointMs'], env: 'FRAUD_STATE_CHECKPOINT_MS', kind: 'number', description: 'longest time between state checkpoints' },
   { path: ['state', 'checkpointRecords'], env: 'FRAUD_STATE_CHECKPOINT_RECORDS', kind: 'number', description: 'most input records between state checkpoints (what a restart replays at most)' },
   { path: ['state', 'retentionDays'], env: 'FRAUD_STATE_RETENTION_DAYS', kind: 'number', description: 'days an idle account, card, device… is remembered' },
+  { path: ['state', 'labelIndexDays'], env: 'FRAUD_LABEL_INDEX_DAYS', kind: 'number', description: 'days of transactions kept by id for labels that name only an id; 0 = none' },
   { path: ['kafka', 'clientId'], env: 'KAFKA_CLIENT_ID', kind: 'string', description: 'client id sent to Kafka' },
   { path: ['kafka', 'sasl', 'mechanism'], env: 'KAFKA_SASL_MECHANISM', kind: 'string', description: 'PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512' },
   { path: ['kafka', 'sasl', 'username'], env: 'KAFKA_SASL_USERNAME', kind: 'string', description: 'SASL user' },

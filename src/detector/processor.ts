@@ -3,6 +3,7 @@ import { toDeadLetter, type DeadLetter, type DeadLetterCode } from '../domain/de
 import type { Transaction } from '../domain/transaction.ts';
 import type { LogRecord, OutgoingRecord, PartitionPosition } from '../log/types.ts';
 import { newFeatureView, observe, type FeatureView } from './features/extract.ts';
+import { applyLabel } from './features/labels.ts';
 import type { Features } from './features/types.ts';
 import type { InputItem } from './input/merged-input.ts';
 import { evaluateRules, type RuleOutcome } from './rules/engine.ts';
@@ -57,6 +58,8 @@ export interface BatchResult {
   /** Next offset to read per partition: what to commit with the outputs. */
   positions: PartitionPosition[];
   processed: ProcessedRecord[];
+  /** Labels of the batch: applied to their transaction's entities, of a transaction not found, or not labels. */
+  labels: { applied: number; unknown: number; invalid: number };
 }
 
 /**
@@ -84,8 +87,15 @@ export class BatchProcessor {
     const outputs: OutgoingRecord[] = [];
     const processed: ProcessedRecord[] = [];
     const decided: LogRecord[] = [];
+    const labels = { applied: 0, unknown: 0, invalid: 0 };
+    const { store } = this.#options;
     for (const item of items) {
-      this.#options.store.at(item.record.partition, item.record.offset);
+      if (item.label) {
+        store.at(item.record.partition, item.record.offset, true);
+        this.#label(item, ruleset, labels);
+        continue;
+      }
+      store.at(item.record.partition, item.record.offset);
       if (!item.decide) {
         if (item.parsed.ok) this.#features(item, item.parsed.transaction, ruleset);
         continue;
@@ -95,7 +105,19 @@ export class BatchProcessor {
       outputs.push(this.#toOutput(result));
       decided.push(item.record);
     }
-    return { outputs, positions: nextPositions(decided), processed };
+    return { outputs, positions: nextPositions(decided), processed, labels };
+  }
+
+  #label(item: InputItem, ruleset: Ruleset, counts: BatchResult['labels']): void {
+    const label = item.label;
+    if (!label?.ok) {
+      counts.invalid++;
+      return;
+    }
+    const { store } = this.#options;
+    const outcome = applyLabel(label.label, label.knownAt, { store, transactions: store.transactions, channels: ruleset.channels });
+    if (outcome === 'applied') counts.applied++;
+    else counts.unknown++;
   }
 
   #processOne(item: InputItem, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
@@ -137,7 +159,13 @@ export class BatchProcessor {
 
   #features(item: InputItem, transaction: Transaction, ruleset: Ruleset): Features {
     const { store, limits } = this.#options;
-    return observe(this.#view, transaction, item.eventTime, { store, limits, settings: ruleset.features, channels: ruleset.channels, lists: ruleset.lists });
+    const features = observe(this.#view, transaction, item.eventTime, { store, limits, settings: ruleset.features, channels: ruleset.channels, lists: ruleset.lists });
+    if (store.transactions.enabled) {
+      const { record } = item;
+      const id = typeof transaction.id === 'string' && transaction.id.length > 0 ? transaction.id : derivedId(record.topic, record.partition, record.offset);
+      store.transactions.note(transaction, id, item.eventTime, this.#view.context.channel);
+    }
+    return features;
   }
 
   #deadLetter(record: LogRecord, error: DeadLetterCode, reason: string): ProcessedRecord {

@@ -29,11 +29,15 @@ export interface StateOptions {
   memoryBytes: number;
   checkpoint: CheckpointPolicy;
   limits: StateLimits;
+  /** Days of transactions kept by id for the labels that name only an id (0: none). */
+  labelIndexDays: number;
 }
 
 export interface DetectorOptions {
   log: Log;
   inputTopic: string;
+  /** The labels topic: ground truth as it becomes known, folded into the label-fed features (none without it). */
+  labelsTopic?: string;
   outputs: OutputTopics;
   groupId: string;
   batchSize: number;
@@ -125,13 +129,15 @@ async function openLoop(options: DetectorOptions): Promise<Loop> {
   const local = LocalStore.open({ stateDir: state.dir, group: options.groupId, topic: options.inputTopic, partitions, removeOnClose: !options.state });
   try {
     const startedAt = Date.now();
-    const restored = await restoreState({ log, local, changelogTopic: topic, inputStarts, logger });
+    const labelStarts = options.labelsTopic ? (await log.partitionBounds(options.labelsTopic)).map((bounds) => bounds.start) : [];
+    const restored = await restoreState({ log, local, changelogTopic: topic, inputStarts, labelStarts, logger });
     logger.info({ from: restored.from, entities: restored.entities, store: local.dir, ms: Date.now() - startedAt }, 'state opened');
-    const store = new EntityStore({ limits: state.limits, partitions, local, memoryBytes: state.memoryBytes });
-    if (restored.homeCuts) store.setCatchUp(restored.homeCuts);
+    const store = new EntityStore({ limits: state.limits, partitions, local, memoryBytes: state.memoryBytes, labelIndexDays: state.labelIndexDays });
+    if (restored.homeCuts) store.setCatchUp(restored.homeCuts.input, restored.homeCuts.labels);
     const input = await MergedInput.open({
       log,
       topic: options.inputTopic,
+      labelsTopic: options.labelsTopic,
       groupId: options.groupId,
       exactlyOnce: options.exactlyOnce,
       maxRecordBytes: options.maxRecordBytes,
@@ -153,7 +159,7 @@ async function openLoop(options: DetectorOptions): Promise<Loop> {
     const totals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0, applied: 0 };
     const loop: Loop = { input, processor, store, local, checkpointer, partitions, totals, inFlight: undefined, rewind: undefined, watermark: Number.NEGATIVE_INFINITY, writer: false };
     input.onOwnershipChange((change) => onOwnership(loop, change, options));
-    input.start(restored.start);
+    input.start(restored.start.input, restored.start.labels);
     return loop;
   } catch (error) {
     await local.close();
@@ -241,8 +247,9 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
   if (last && last.eventTime > loop.watermark) loop.watermark = last.eventTime;
   loop.totals.applied += items.length - batch.processed.length;
   loop.checkpointer.applied(items.length);
-  loop.store.caughtUpTo(loop.input.positions());
-  const checkpoint = loop.checkpointer.due() && loop.store.catchingUp === false ? loop.checkpointer.take(loop.input.positions(), loop.watermark, loop.writer) : undefined;
+  loop.store.caughtUpTo(loop.input.positions(), loop.input.labelPositions());
+  countLabels(batch.labels, options.metrics);
+  const checkpoint = loop.checkpointer.due() && loop.store.catchingUp === false ? loop.checkpointer.take(cutOf(loop), loop.watermark, loop.writer) : undefined;
   if (!(await settle(loop, options))) return;
   const withChangelog = checkpoint !== undefined && checkpoint.records.length > 0;
   const outputs = withChangelog ? [...batch.outputs, ...checkpoint.records] : batch.outputs;
@@ -258,17 +265,21 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
   commit.catch(() => undefined);
 }
 
+function cutOf(loop: Loop): { input: number[]; labels: number[] } {
+  return { input: loop.input.positions(), labels: loop.input.labelPositions() };
+}
+
 /** With nothing to read, a checkpoint still falls due (a quiet stream after a burst): written on its own. */
 async function checkpointAlone(loop: Loop, options: DetectorOptions): Promise<void> {
   if (loop.store.catchingUp) return;
-  const checkpoint = loop.checkpointer.take(loop.input.positions(), loop.watermark, loop.writer);
+  const checkpoint = loop.checkpointer.take(cutOf(loop), loop.watermark, loop.writer);
   if (checkpoint.records.length === 0) {
     checkpoint.save();
     return;
   }
   const commit = loop.input.group.commitBatch(checkpoint.records, withWriterFence(loop, options, []));
-  loop.inFlight = { batch: { outputs: [], positions: [], processed: [] }, commit, checkpoint, stopTimer: undefined };
-  loop.inFlight.commit.catch(() => undefined);
+  loop.inFlight = { batch: { outputs: [], positions: [], processed: [], labels: { applied: 0, unknown: 0, invalid: 0 } }, commit, checkpoint, stopTimer: undefined };
+  commit.catch(() => undefined);
   await settle(loop, options);
 }
 
@@ -327,7 +338,7 @@ async function rewind(loop: Loop, options: DetectorOptions, reason: string): Pro
   await loop.checkpointer.settled();
   loop.store.rewind();
   await loop.input.refreshDecideFrom();
-  const positions = [...loop.checkpointer.lastCut];
+  const positions = [...loop.checkpointer.lastCut.input];
   const appliedBelow: number[] = [];
   let late = 0;
   for (const partition of loop.input.owned()) {
@@ -339,13 +350,20 @@ async function rewind(loop: Loop, options: DetectorOptions, reason: string): Pro
     late += cut - decideFrom;
   }
   loop.store.setAppliedBelow(appliedBelow);
-  loop.input.start(positions);
+  loop.input.start(positions, loop.checkpointer.lastCut.labels);
   options.metrics?.stateRewinds.inc({ reason });
   if (late > 0) {
     options.metrics?.lateDecisions.inc(late);
     options.logger.warn({ records: late }, 'records decided on a state already past them: their partitions came from a detector behind this one');
   }
   options.logger.info({ reason, to: positions }, 'state rewound to the last checkpoint');
+}
+
+function countLabels(labels: BatchResult['labels'], metrics: Metrics | undefined): void {
+  if (!metrics) return;
+  if (labels.applied > 0) metrics.labels.inc({ outcome: 'applied' }, labels.applied);
+  if (labels.unknown > 0) metrics.labels.inc({ outcome: 'unknown-transaction' }, labels.unknown);
+  if (labels.invalid > 0) metrics.labels.inc({ outcome: 'invalid' }, labels.invalid);
 }
 
 /** Counts a batch, aggregated first: one metric update per label set, not one per record. */

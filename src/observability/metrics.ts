@@ -78,6 +78,12 @@ export function createMetrics(registry = new Registry(), options: { processMetri
       help: 'Records decided with a state that had already moved past them (partitions taken over from a detector that lagged behind this one)',
       registers: [registry],
     }),
+    labels: new Counter({
+      name: 'fraud_labels_total',
+      help: 'Labels read from the labels topic: applied to their transaction, of a transaction the detector does not know, or invalid',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     unknownChannels: new Counter({
       name: 'fraud_unknown_channel_values_total',
       help: 'Distinct channel values the ruleset vocabulary does not know (each reported once in the log)',

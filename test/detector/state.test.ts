@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { newFeatureView, observe } from '../../src/detector/features/extract.ts';
 import type { Features } from '../../src/detector/features/types.ts';
 import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
-import { decodeEntity, encodeEntity } from '../../src/detector/state/codec.ts';
+import { CODEC_VERSION, decodeEntity, encodeEntity } from '../../src/detector/state/codec.ts';
 import { Kind } from '../../src/detector/state/kinds.ts';
 import { DEFAULT_LIMITS, StateLimitsSchema } from '../../src/detector/state/limits.ts';
 import { LocalStore } from '../../src/detector/state/local-store.ts';
@@ -78,7 +78,7 @@ test('a state written to the local store and read back decides every later trans
   const flush = first.flush();
   await local.checkpoint(
     flush.entities.map((entity) => [entity.key, entity.value] as const),
-    { format: 1, topic: 'tx', partitions: 6, cut: [split], watermark: 0, writer: false, seq: 1, savedAt: Date.now() },
+    { format: CODEC_VERSION, topic: 'tx', partitions: 6, cut: [split], watermark: 0, writer: false, seq: 1, savedAt: Date.now() },
   );
   // A tiny memory budget: entities come and go from the local store as the stream needs them.
   const restored = new EntityStore({ limits: smallLimits, partitions: 6, memoryBytes: 4096, local });
@@ -89,7 +89,7 @@ test('a state written to the local store and read back decides every later trans
     if (snapshot(observe(restoredView, tx, at, options(restored))) !== expected[index]) differences++;
     if (index % 100 === 99) {
       const { version, entities } = restored.flush();
-      const meta = { format: 1, topic: 'tx', partitions: 6, cut: [index + 1], watermark: 0, writer: false, seq: index, savedAt: 0 };
+      const meta = { format: CODEC_VERSION, topic: 'tx', partitions: 6, cut: [index + 1], watermark: 0, writer: false, seq: index, savedAt: 0 };
       await local.checkpoint(entities.map((entity) => [entity.key, entity.value] as const), meta);
       restored.saved(version);
     }
@@ -155,7 +155,7 @@ test('an entity idle past retention is forgotten in the local store too', async 
   const options = { store, limits, settings: RULESET.features, channels: RULESET.channels };
   observe(view, { source: 'a', target: 'm', amount: 5, currency: 'EUR', device: 'd' }, T0, options);
   const { version, entities } = store.flush();
-  await local.checkpoint(entities.map((entity) => [entity.key, entity.value as Buffer] as const), { format: 1, topic: 'tx', partitions: 1, cut: [1], watermark: T0, writer: false, seq: 1, savedAt: 0 });
+  await local.checkpoint(entities.map((entity) => [entity.key, entity.value as Buffer] as const), { format: CODEC_VERSION, topic: 'tx', partitions: 1, cut: [1], watermark: T0, writer: false, seq: 1, savedAt: 0 });
   store.saved(version);
   assert.equal(store.peek(Kind.DEVICE, 'd', T0 + 4 * DAY)?.count, 1, 'read back from the local store');
   assert.equal(store.peek(Kind.DEVICE, 'd', T0 + 6 * DAY), undefined, 'idle past retention');

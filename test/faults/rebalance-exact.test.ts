@@ -31,6 +31,12 @@ async function entityCounts(log: Log, groupId: string): Promise<Map<string, numb
   return counts;
 }
 
+/** A detector stopped with SIGTERM must have got far enough to handle it (its start-up logs the ruleset in force). */
+async function startedUp(detector: RunningFraud): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!detector.output().includes('detector started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 function detectArgs(brokers: string, topics: PipelineTopics, groupId: string, stateDir: string): string[] {
   return ['detect', ...pipelineArgs(brokers, topics, PARTITIONS), '--group', groupId, '--state-dir', stateDir, '--log-level', 'info'];
 }
@@ -62,11 +68,13 @@ async function rebalanced(t: TestContext, brokers: string, topics: PipelineTopic
   }
   await step('3 -> 2 detectors', 0.75);
   const leaving = detectors.pop() as RunningFraud;
+  await startedUp(leaving);
   leaving.child.kill('SIGTERM');
   assert.deepEqual(await leaving.exited, { code: 0, signal: null }, leaving.output().slice(-2000));
   await step('all decided', 1);
   const outputs = [leaving, ...detectors];
   for (const detector of detectors) {
+    await startedUp(detector);
     detector.child.kill('SIGTERM');
     assert.deepEqual(await detector.exited, { code: 0, signal: null }, detector.output().slice(-2000));
   }

@@ -38,6 +38,8 @@ export const FeatureSettingsSchema = z
     nearThresholdShare: z.number().min(0.5).max(1).default(0.9),
     /** Geo speed is only measured between places at least this far apart (GPS and IP noise). */
     minTravelKm: z.number().min(0).default(100),
+    /** Days until a transaction's label is usually known: the fraud rates count the transactions that ended this long ago. */
+    labelDelayDays: z.number().min(0).max(9).default(7),
     channels: ChannelsSchema,
   })
   .prefault({});

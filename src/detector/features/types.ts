@@ -17,6 +17,26 @@ export const SHARED_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
 type SharedWindows = Windows<(typeof SHARED_WINDOWS)[number]>;
 
 /**
+ * What labels say of an entity, as known at the transaction's time (a label applies from
+ * its knownAt): frauds confirmed in the last 1, 7 and 30 days (`fraud_known_*`), frauds
+ * among its transactions of the last 7 and 30 days (`fraud_7d`, `fraud_30d`), the share of
+ * frauds among its transactions of the 7 and 30 days that ended one label delay ago
+ * (`features.labelDelayDays`, 7), when their labels are in (`fraud_rate_*`), frauds ever
+ * and seconds since the last became known (-1 if none).
+ */
+export interface LabelFeatures {
+  readonly fraud_known_1d: number;
+  readonly fraud_known_7d: number;
+  readonly fraud_known_30d: number;
+  readonly fraud_7d: number;
+  readonly fraud_30d: number;
+  readonly fraud_rate_7d: number;
+  readonly fraud_rate_30d: number;
+  readonly frauds: number;
+  readonly since_fraud_s: number;
+}
+
+/**
  * An account's features: its windows (the current payment included; `distinct` counts
  * payees and merchants), its history before this payment (history, age_s, amount_mean,
  * amount_ratio against the mean, amount_ratio_geo against the geometric mean, which one
@@ -28,7 +48,7 @@ type SharedWindows = Windows<(typeof SHARED_WINDOWS)[number]>;
  * threshold in 24 h, seconds since a never-seen device or country appeared (-1 if never),
  * and transfers it received: money in, then straight out to new payees, is how a mule behaves.
  */
-export type SourceFeatures = Windows<(typeof SOURCE_WINDOWS)[number]> & {
+export type SourceFeatures = Windows<(typeof SOURCE_WINDOWS)[number]> & LabelFeatures & {
   readonly history: number;
   readonly age_s: number;
   readonly amount_mean: number;
@@ -57,7 +77,7 @@ export type SourceFeatures = Windows<(typeof SOURCE_WINDOWS)[number]> & {
 };
 
 /** A device or an ip: its windows (`distinct` counts the accounts using it), history before this payment and age. */
-export type SharedKeyFeatures = SharedWindows & { readonly history: number; readonly age_s: number };
+export type SharedKeyFeatures = SharedWindows & LabelFeatures & { readonly history: number; readonly age_s: number };
 
 /**
  * Transfers received by the payee (zeros for card payments: a merchant's fan-in is
@@ -72,7 +92,7 @@ export type MerchantFeatures = SharedKeyFeatures;
  * A card's payments, whichever account made them (`distinct` counts merchants), its
  * small ones (card testing probes) in 10 minutes and at how many merchants.
  */
-export type CardFeatures = Windows<(typeof CARD_WINDOWS)[number]> & {
+export type CardFeatures = Windows<(typeof CARD_WINDOWS)[number]> & LabelFeatures & {
   readonly history: number;
   readonly age_s: number;
   readonly small_count_10m: number;

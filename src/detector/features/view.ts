@@ -3,6 +3,8 @@ import type { CompiledLists } from '../rules/ruleset.ts';
 import type { EntityAccess } from '../state/access.ts';
 import { Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
 import { Kind } from '../state/kinds.ts';
+import { LABEL_STATS, labelStatsInto, LS } from '../state/label-windows.ts';
+import { DAY_MS } from '../state/limits.ts';
 import { aggregateInto, countWhere, STAT, STATS, WINDOWS, type WindowName } from '../state/windows.ts';
 import { ChannelClass } from './channels.ts';
 import type { FeatureSettings } from './settings.ts';
@@ -70,6 +72,18 @@ export class FeatureContext {
     new Float64Array(SHARED_MS.length * STATS),
   ];
   readonly #at = new Float64Array(7).fill(-1);
+  readonly #labels = [0, 1, 2, 3, 4, 5, 6].map(() => new Float64Array(LABEL_STATS));
+  readonly #labelsAt = new Float64Array(7).fill(-1);
+
+  /** Label-fed figures of one of the transaction's entities. */
+  labels(which: 'source' | 'card' | 'merchant' | 'payee' | 'device' | 'ip'): Float64Array {
+    const group = which === 'source' ? Group.SOURCE : which === 'card' ? Group.CARD : which === 'merchant' ? Group.MERCHANT : which === 'payee' ? Group.PAYEE : which === 'device' ? Group.DEVICE : Group.IP;
+    const out = this.#labels[group] as Float64Array;
+    if (this.#labelsAt[group] === this.stamp) return out;
+    this.#labelsAt[group] = this.stamp;
+    const entity = which === 'source' ? this.account : this[which].entity;
+    return labelStatsInto(out, entity, this.eventTime, this.settings.labelDelayDays * DAY_MS);
+  }
 
   source(): Float64Array {
     return this.#memo(Group.SOURCE, this.account, SOURCE_MS, true);
@@ -127,6 +141,21 @@ export class FeatureContext {
     const small = this.settings.smallAmount;
     return aggregateInto(out, entity, this.eventTime, windowsMs, withSmall ? (amount) => amount <= small : undefined);
   }
+}
+
+/** The label-fed getters of a group (LabelFeatures). */
+function labelGetters(read: () => Float64Array): Record<string, () => unknown> {
+  return {
+    fraud_known_1d: () => read()[LS.KNOWN_1D],
+    fraud_known_7d: () => read()[LS.KNOWN_7D],
+    fraud_known_30d: () => read()[LS.KNOWN_30D],
+    fraud_7d: () => read()[LS.FRAUD_7D],
+    fraud_30d: () => read()[LS.FRAUD_30D],
+    fraud_rate_7d: () => read()[LS.RATE_7D],
+    fraud_rate_30d: () => read()[LS.RATE_30D],
+    frauds: () => read()[LS.EVER],
+    since_fraud_s: () => read()[LS.SINCE],
+  };
 }
 
 /** `<stat>_<suffix>` getters reading window `w` of a group's aggregate. */
@@ -209,6 +238,7 @@ function sourceFeatures(c: FeatureContext): object {
     inbound_sum_24h: () => c.inbound()[STATS + STAT.SUM],
     inbound_count_7d: () => c.inbound()[2 * STATS + STAT.COUNT],
     inbound_distinct_24h: () => c.inbound()[STATS + STAT.DISTINCT],
+    ...labelGetters(() => c.labels('source')),
   });
 }
 
@@ -220,6 +250,7 @@ function cardFeatures(c: FeatureContext): object {
     age_s: () => (c.card.entity ? Math.round((c.eventTime - c.card.firstSeen) / 1000) : 0),
     small_count_10m: () => c.cardWindows()[STAT.SELECTED],
     small_distinct_10m: () => c.cardWindows()[STAT.SELECTED_DISTINCT],
+    ...labelGetters(() => c.labels('card')),
   });
 }
 
@@ -229,6 +260,7 @@ function sharedFeatures(c: FeatureContext, which: 'merchant' | 'payee' | 'device
   return defineGetters(target, {
     history: () => (c[which].entity ? c[which].before : 0),
     age_s: () => (c[which].entity ? Math.round((c.eventTime - c[which].firstSeen) / 1000) : 0),
+    ...labelGetters(() => c.labels(which)),
     ...more,
   });
 }

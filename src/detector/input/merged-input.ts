@@ -1,3 +1,4 @@
+import { parseLabel, type LabelParse } from '../../domain/label.ts';
 import { eventTimeOf } from '../../domain/transaction.ts';
 import { parseTransaction, type ParseResult } from '../../domain/validation.ts';
 import type { AssignmentChange, Log, LogConsumer, LogRecord, TopicPartition, TransactionResult } from '../../log/types.ts';
@@ -7,14 +8,20 @@ import { PartitionQueue } from './partition-queue.ts';
 export interface InputItem {
   record: LogRecord;
   parsed: ParseResult;
+  /** A label (the labels topic) instead of a transaction: its event time is when it became known. */
+  label?: LabelParse;
   eventTime: number;
   /** Decided here: its partition is this detector's and its offset at or past the committed one. */
   decide: boolean;
 }
 
+const NOT_A_TRANSACTION: ParseResult = { ok: false, error: 'WRONG_TYPE', reason: 'a label' };
+
 export interface MergedInputOptions {
   log: Log;
   topic: string;
+  /** The labels topic, merged in by knownAt, so a transaction at time t sees only the labels known by then. */
+  labelsTopic?: string;
   groupId: string;
   exactlyOnce: boolean;
   maxRecordBytes: number;
@@ -49,6 +56,8 @@ export class MergedInput {
   readonly group: LogConsumer;
   readonly #follower: LogConsumer;
   readonly #queues: PartitionQueue[] = [];
+  /** The labels topic's partitions, followed by every detector. */
+  readonly #labelQueues: PartitionQueue[] = [];
   /** Per partition: decisions start here (the committed offset when it was assigned), or never (not owned). */
   readonly #decideFrom: number[] = [];
   #owned = new Set<number>();
@@ -73,7 +82,8 @@ export class MergedInput {
       onTransaction: options.onTransaction,
     });
     try {
-      const follower = await log.createConsumer({ topics: [topic], manual: true, startFrom: 'earliest' });
+      const topics = options.labelsTopic ? [topic, options.labelsTopic] : [topic];
+      const follower = await log.createConsumer({ topics, manual: true, startFrom: 'earliest' });
       return new MergedInput(options, group, follower);
     } catch (error) {
       await group.close();
@@ -90,10 +100,17 @@ export class MergedInput {
     return [...this.#owned].sort((a, b) => a - b);
   }
 
-  /** Starts (or restarts) the merge at these positions, one per partition. */
-  start(positions: readonly number[]): void {
-    const { topic } = this.#options;
+  /** Starts (or restarts) the merge at these positions, one per partition (and per labels partition). */
+  start(positions: readonly number[], labelPositions: readonly number[] = []): void {
+    const { topic, labelsTopic } = this.#options;
     this.#started = true;
+    if (labelsTopic) {
+      for (let partition = 0; partition < labelPositions.length; partition++) {
+        const queue = (this.#labelQueues[partition] ??= new PartitionQueue(partition, true));
+        queue.reset(labelPositions[partition] as number);
+      }
+      this.#follower.seek(labelPositions.map((offset, partition) => ({ topic: labelsTopic, partition, offset })));
+    }
     for (let partition = 0; partition < positions.length; partition++) {
       const queue = (this.#queues[partition] ??= new PartitionQueue(partition));
       queue.reset(positions[partition] as number);
@@ -108,6 +125,11 @@ export class MergedInput {
   /** The merge's position: per partition, the next offset to hand out. */
   positions(): number[] {
     return this.#queues.map((queue) => queue.position);
+  }
+
+  /** Its position in the labels topic. */
+  labelPositions(): number[] {
+    return this.#labelQueues.map((queue) => queue.position);
   }
 
   /** Where decisions of an owned partition start (its committed offset when it was assigned). */
@@ -153,19 +175,26 @@ export class MergedInput {
 
   #take(max: number): InputItem[] {
     const items: InputItem[] = [];
-    const queues = this.#queues;
+    const { topic, labelsTopic } = this.#options;
     while (items.length < max) {
       let best: PartitionQueue | undefined;
-      for (const queue of queues) {
+      for (const queue of this.#queues) {
         if (queue.empty) {
-          if (!this.#consumerOf(queue.partition).caughtUp({ topic: this.#options.topic, partition: queue.partition })) return items;
+          if (!this.#consumerOf(queue.partition).caughtUp({ topic, partition: queue.partition })) return items;
+          continue;
+        }
+        if (!best || queue.headBefore(best)) best = queue;
+      }
+      for (const queue of this.#labelQueues) {
+        if (queue.empty) {
+          if (!this.#follower.caughtUp({ topic: labelsTopic as string, partition: queue.partition })) return items;
           continue;
         }
         if (!best || queue.headBefore(best)) best = queue;
       }
       if (!best) return items;
       const item = best.shift();
-      item.decide = this.#owned.has(best.partition) && item.record.offset >= (this.#decideFrom[best.partition] ?? Number.POSITIVE_INFINITY);
+      item.decide = !best.labels && this.#owned.has(best.partition) && item.record.offset >= (this.#decideFrom[best.partition] ?? Number.POSITIVE_INFINITY);
       items.push(item);
     }
     return items;
@@ -179,8 +208,10 @@ export class MergedInput {
   async #fill(waitMs: number, signal: AbortSignal | undefined): Promise<void> {
     const { topic } = this.#options;
     const awaited = this.#queues.filter((queue) => queue.empty).map((queue) => ({ topic, partition: queue.partition }));
-    const crowded = this.#queues.reduce((total, queue) => total + queue.length, 0) >= (this.#options.maxBuffered ?? 20_000);
-    const followed = awaited.filter((tp) => !this.#owned.has(tp.partition) && !this.#follower.caughtUp(tp));
+    const crowded = [...this.#queues, ...this.#labelQueues].reduce((total, queue) => total + queue.length, 0) >= (this.#options.maxBuffered ?? 20_000);
+    const labelsTopic = this.#options.labelsTopic;
+    const labels = labelsTopic ? this.#labelQueues.filter((queue) => queue.empty).map((queue) => ({ topic: labelsTopic, partition: queue.partition })) : [];
+    const followed = [...awaited.filter((tp) => !this.#owned.has(tp.partition)), ...labels].filter((tp) => !this.#follower.caughtUp(tp));
     if (this.#started && this.#assigned && followed.length > 0) {
       // A partition someone else decides holds the merge: its records come first.
       this.#accept(await this.#follower.poll({ maxRecords: 2000, maxWaitMs: Math.min(waitMs, 100), signal, only: crowded ? followed : undefined }));
@@ -195,12 +226,24 @@ export class MergedInput {
   #accept(records: LogRecord[]): void {
     const limits = { maxRecordBytes: this.#options.maxRecordBytes };
     for (const record of records) {
+      if (record.topic !== this.#options.topic) {
+        this.#acceptLabel(record);
+        continue;
+      }
       const queue = this.#queues[record.partition];
       if (!queue) continue;
       const parsed = parseTransaction(record.value, limits);
       const eventTime = parsed.ok ? eventTimeOf(parsed.transaction, record.timestamp) : record.timestamp;
       queue.push({ record, parsed, eventTime, decide: false });
     }
+  }
+
+  /** A label's place in the merge is when it became known; one that is not a label is passed over at its log time. */
+  #acceptLabel(record: LogRecord): void {
+    const queue = this.#labelQueues[record.partition];
+    if (!queue) return;
+    const label = parseLabel(record.value);
+    queue.push({ record, parsed: NOT_A_TRANSACTION, label, eventTime: label.ok ? label.knownAt : record.timestamp, decide: false });
   }
 
   #consumerOf(partition: number): LogConsumer {

@@ -6,6 +6,8 @@ import type { InputItem } from './merged-input.ts';
  */
 export class PartitionQueue {
   readonly partition: number;
+  /** A partition of the labels topic: at equal times its records come first (known by then). */
+  readonly labels: boolean;
   #items: InputItem[] = [];
   #head = 0;
   /** Next offset the merge hands out (every record before it is handed out). */
@@ -13,8 +15,9 @@ export class PartitionQueue {
   /** Next offset to accept from a consumer: past the last one queued. */
   #expected = 0;
 
-  constructor(partition: number) {
+  constructor(partition: number, labels = false) {
     this.partition = partition;
+    this.labels = labels;
   }
 
   get position(): number {
@@ -66,10 +69,12 @@ export class PartitionQueue {
     const a = this.#items[this.#head] as InputItem;
     const b = other.#items[other.#head] as InputItem;
     if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime;
+    if (this.labels !== other.labels) return this.labels;
     // Equal times: the transaction id decides, so the order does not depend on the partitioning.
     const idA = a.parsed.ok && typeof a.parsed.transaction.id === 'string' ? a.parsed.transaction.id : '';
     const idB = b.parsed.ok && typeof b.parsed.transaction.id === 'string' ? b.parsed.transaction.id : '';
     if (idA !== idB) return idA < idB;
+    if (a.label?.ok && b.label?.ok && a.label.label.id !== b.label.label.id) return a.label.label.id < b.label.label.id;
     return this.partition < other.partition;
   }
 }

@@ -24,6 +24,8 @@ export function changelogSpec(groupId: string, partitions: number): TopicSpec {
 export interface CutMarker {
   /** Next input offset per input partition included in the entities written with this marker. */
   cut: number[];
+  /** And per labels partition. */
+  labels?: number[];
   watermark: number;
   seq: number;
 }
@@ -38,8 +40,8 @@ export function changelogRecords(topic: string, partitions: number, entities: It
 }
 
 export interface RestoredChangelog {
-  /** Per changelog partition: the input position its entities stand at (absent: nothing was ever written). */
-  cuts: Array<number[] | undefined>;
+  /** Per changelog partition: the marker its entities stand at (absent: nothing was ever written). */
+  cuts: Array<CutMarker | undefined>;
   entities: number;
   watermark: number;
 }
@@ -52,7 +54,7 @@ export interface RestoredChangelog {
  */
 export async function readChangelog(log: Log, topic: string, put: (key: string, value: Buffer | null) => void): Promise<RestoredChangelog> {
   const bounds = await log.partitionBounds(topic);
-  const cuts: Array<number[] | undefined> = [];
+  const cuts: Array<CutMarker | undefined> = [];
   let entities = 0;
   let watermark = Number.NEGATIVE_INFINITY;
   for (const { partition, start, end } of bounds) {
@@ -73,7 +75,7 @@ export async function readChangelog(log: Log, topic: string, put: (key: string, 
       }
       from = (records[records.length - 1]?.offset ?? from) + 1;
     }
-    cuts[partition] = marker?.cut;
+    cuts[partition] = marker;
     if (marker && marker.watermark > watermark) watermark = marker.watermark;
   }
   return { cuts, entities, watermark };

@@ -4,6 +4,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import { changelogRecords } from './changelog.ts';
 import { CODEC_VERSION } from './codec.ts';
 import type { LocalStore } from './local-store.ts';
+import type { StateCut } from './restore.ts';
 import type { EncodedEntity, EntityStore } from './store.ts';
 
 export interface CheckpointPolicy {
@@ -24,7 +25,7 @@ export interface CheckpointerOptions {
   partitions: number;
   policy: CheckpointPolicy;
   /** The state the detector opened with is the cut of the first rewind. */
-  startCut: number[];
+  startCut: StateCut;
   inSyncWithChangelog: boolean;
   logger: Logger;
   metrics?: Metrics;
@@ -47,7 +48,7 @@ export interface PendingCheckpoint {
 export class Checkpointer {
   readonly #options: CheckpointerOptions;
   /** Input position of the last durable checkpoint: a rewind replays from here. */
-  lastCut: number[];
+  lastCut: StateCut;
   #sinceRecords = 0;
   #lastAt: number;
   #seq: number;
@@ -57,7 +58,7 @@ export class Checkpointer {
 
   constructor(options: CheckpointerOptions) {
     this.#options = options;
-    this.lastCut = [...options.startCut];
+    this.lastCut = { input: [...options.startCut.input], labels: [...options.startCut.labels] };
     this.#lastAt = this.#now();
     this.#seq = options.local.meta()?.seq ?? 0;
     this.#inSync = options.inSyncWithChangelog;
@@ -85,14 +86,14 @@ export class Checkpointer {
   }
 
   /** The checkpoint of the state as it is now, at input position `cut`. */
-  take(cut: number[], watermark: number, writer: boolean): PendingCheckpoint {
+  take(cut: StateCut, watermark: number, writer: boolean): PendingCheckpoint {
     const options = this.#options;
     const { store, local } = options;
     const flush = store.flush();
     const seq = ++this.#seq;
     const full = writer && this.#fullFlush;
     const changelogEntities: Iterable<EncodedEntity> = full ? [...store.all()] : flush.entities;
-    const records = writer ? changelogRecords(options.changelogTopic, options.partitions, changelogEntities, { cut, watermark, seq }) : [];
+    const records = writer ? changelogRecords(options.changelogTopic, options.partitions, changelogEntities, { cut: cut.input, labels: cut.labels, watermark, seq }) : [];
     this.#sinceRecords = 0;
     this.#lastAt = this.#now();
     const save = (): void => {
@@ -100,7 +101,8 @@ export class Checkpointer {
         .then(async () => {
           const changelog = (await options.log.partitionBounds(options.changelogTopic)).map((bounds) => bounds.end);
           const entries = flush.entities.map((entity) => [entity.key, entity.value] as const);
-          await local.checkpoint(entries, { format: CODEC_VERSION, topic: options.inputTopic, partitions: options.partitions, cut, watermark, changelog, writer, seq, savedAt: Date.now() });
+          const meta = { format: CODEC_VERSION, topic: options.inputTopic, partitions: options.partitions, cut: cut.input, labelsCut: cut.labels, watermark, changelog, writer, seq, savedAt: Date.now() };
+          await local.checkpoint(entries, meta, flush.transactions);
           store.saved(flush.version);
           this.lastCut = cut;
           if (writer) this.#inSync = true;

@@ -15,7 +15,7 @@ import { SET_STRIDE } from './sets.ts';
  * times as varint deltas, amounts as varint cents where that is exact, and only what a
  * window can still read (ring events and buckets of the last 30 days).
  */
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = 2;
 
 const writer = new ByteWriter();
 
@@ -50,6 +50,7 @@ export function encodeEntity(entity: Entity): Buffer {
     delta(w, s[i + 2] as number, newest, integral);
   }
   writeBuckets(w, entity.b, newest);
+  writeLabels(w, entity.l);
   return w.take();
 }
 
@@ -87,6 +88,7 @@ export function decodeEntity(bytes: Buffer, home: number, ringCaps: readonly num
       entity.s = s;
     }
     entity.b = readBuckets(r);
+    entity.l = readLabels(r);
     entity.used = false;
     return entity;
   } catch (cause) {
@@ -183,6 +185,24 @@ function readBuckets(r: ByteReader): number[] | undefined {
     b[at + B_MAX] = r.float64();
   }
   return b;
+}
+
+/** Labels: their counts and each kept label's times, raw (there are few). */
+function writeLabels(w: ByteWriter, l: number[] | undefined): void {
+  if (!l) {
+    w.uvarint(0);
+    return;
+  }
+  w.uvarint(l.length);
+  for (const value of l) w.float64(value);
+}
+
+function readLabels(r: ByteReader): number[] | undefined {
+  const length = r.uvarint();
+  if (length === 0) return undefined;
+  const l = new Array<number>(length);
+  for (let i = 0; i < length; i++) l[i] = r.float64();
+  return l;
 }
 
 function nextPowerOfTwo(n: number): number {

@@ -39,7 +39,7 @@ const ACCOUNT_HEADER = 11;
 
 /** Hourly buckets cover a day and the hour in progress; daily ones the longest window and today. */
 export const HOUR_SLOTS = 25;
-export const DAY_SLOTS = 31;
+export const DAY_SLOTS = 41;
 /** Per bucket: which hour or day it holds (its index since the epoch), then count, sum, min, max. */
 export const B_INDEX = 0;
 export const B_COUNT = 1;
@@ -50,6 +50,18 @@ export const BUCKET_FIELDS = 5;
 export const DAY_BASE = HOUR_SLOTS * BUCKET_FIELDS;
 
 const EMPTY: number[] = [];
+
+/** Labels of an entity: counts first, then (transaction time, known at, fraud 1|0) per label, the newest kept. */
+export const L_FRAUDS = 0;
+export const L_LEGIT = 1;
+export const L_LAST_FRAUD_AT = 2;
+export const L_HEADER = 3;
+export const L_STRIDE = 3;
+export const L_TX_TIME = 0;
+export const L_KNOWN_AT = 1;
+export const L_FRAUD = 2;
+/** Labels kept per entity; past it the oldest known goes (counts over windows then stop at this many). */
+export const LABELS_KEPT = 64;
 
 export function headerSlots(kind: Kind): number {
   return kind === Kind.ACCOUNT ? ACCOUNT_HEADER : SHARED_HEADER;
@@ -75,6 +87,8 @@ export class Entity {
   r: number[];
   s: number[] = EMPTY;
   b: number[] | undefined = undefined;
+  /** Labels of its transactions, created with the first (most entities never get one). */
+  l: number[] | undefined = undefined;
   /** Ring: index of the next slot to write, events held, slots allocated, slots allowed. */
   head = 0;
   size = 0;
@@ -153,6 +167,20 @@ export class Entity {
     // The ring is in arrival order; for one entity that is event order up to small skews.
     if (this.count === 0 || time > (d[H_LAST_SEEN] as number)) d[H_LAST_SEEN] = time;
     d[H_COUNT] = (d[H_COUNT] as number) + 1;
+  }
+
+  /** A label of one of its transactions became known (labels come in order of knownAt). */
+  label(txTime: number, knownAt: number, fraud: boolean): void {
+    let l = this.l;
+    if (!l) l = this.l = [0, 0, Number.NaN];
+    if (fraud) {
+      l[L_FRAUDS] = (l[L_FRAUDS] as number) + 1;
+      l[L_LAST_FRAUD_AT] = knownAt;
+    } else {
+      l[L_LEGIT] = (l[L_LEGIT] as number) + 1;
+    }
+    if ((l.length - L_HEADER) / L_STRIDE >= LABELS_KEPT) l.splice(L_HEADER, L_STRIDE);
+    l.push(txTime, knownAt, fraud ? 1 : 0);
   }
 
   /** Restores the ring from events oldest first (the codec's order). */

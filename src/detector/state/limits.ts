@@ -4,8 +4,12 @@ import { KIND_COUNT, SET_TAG_COUNT } from './kinds.ts';
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
-/** The longest window a feature reads: events older than this are never needed again. */
-export const LONGEST_WINDOW_MS = 30 * DAY_MS;
+/**
+ * The longest window a feature reads: events older than this are never needed again. 30
+ * days, plus the label delay of the fraud rates (frauds among the transactions of the 30
+ * days that ended a week ago, when their labels are known).
+ */
+export const LONGEST_WINDOW_MS = 40 * DAY_MS;
 
 /**
  * How much one entity may hold. Events of the recent ring answer every window exactly;

@@ -14,6 +14,8 @@ export interface CheckpointMeta {
   partitions: number;
   /** Next offset per input partition the state includes (the records before it are applied). */
   cut: number[];
+  /** Next offset per labels partition included. */
+  labelsCut?: number[];
   /** Newest event time applied. */
   watermark: number;
   /** Changelog end offsets per partition right after this checkpoint; records after them are newer state. */
@@ -50,6 +52,7 @@ export class LocalStore {
   readonly #root: RootDatabase;
   readonly #entities: Database<Buffer, string>;
   readonly #meta: Database<CheckpointMeta, string>;
+  readonly #transactions: Database<Buffer, string>;
   readonly #release: () => void;
   #removeOnClose = false;
   #pending: Promise<unknown> = Promise.resolve();
@@ -62,6 +65,7 @@ export class LocalStore {
       this.#root = open({ path: join(dir, 'state.lmdb'), noSubdir: false, compression: false, mapSize: 2 ** 30 });
       this.#entities = this.#root.openDB<Buffer, string>({ name: 'entities', encoding: 'binary' });
       this.#meta = this.#root.openDB<CheckpointMeta, string>({ name: 'meta', encoding: 'json' });
+      this.#transactions = this.#root.openDB<Buffer, string>({ name: 'tx', encoding: 'binary' });
     } catch (cause) {
       release();
       throw new FraudError('FRAUD_STATE_IO', `cannot open the local state store in ${dir}`, { cause });
@@ -93,6 +97,11 @@ export class LocalStore {
     return this.#entities.getBinary(key);
   }
 
+  /** A transaction of the label index (tx-index.ts), by id. */
+  getTransaction(id: string): Buffer | undefined {
+    return this.#transactions.getBinary(id);
+  }
+
   /** Every stored key (a full flush of the state when a detector becomes the changelog's writer). */
   keys(): Iterable<string> {
     return this.#entities.getKeys() as Iterable<string>;
@@ -102,12 +111,16 @@ export class LocalStore {
    * Writes a checkpoint: the entities (null removes one) and the meta, in one LMDB
    * transaction (all writes of one event turn commit together). Resolves once durable.
    */
-  checkpoint(entries: ReadonlyArray<readonly [string, Buffer | null]>, meta: CheckpointMeta): Promise<void> {
+  checkpoint(
+    entries: ReadonlyArray<readonly [string, Buffer | null]>,
+    meta: CheckpointMeta,
+    transactions: ReadonlyArray<readonly [string, Buffer]> = [],
+  ): Promise<void> {
     this.#assertOpen();
-    let last: Promise<boolean> | undefined;
-    for (const [key, value] of entries) last = value === null ? this.#entities.remove(key) : this.#entities.put(key, value);
-    last = this.#meta.put(META_KEY, meta);
-    const written = last.then((ok) => {
+    // Written in one event turn, so in one LMDB transaction: the meta (last) commits with them or none does.
+    for (const [key, value] of entries) void (value === null ? this.#entities.remove(key) : this.#entities.put(key, value));
+    for (const [id, value] of transactions) void this.#transactions.put(id, value);
+    const written = this.#meta.put(META_KEY, meta).then((ok) => {
       if (!ok) throw new FraudError('FRAUD_STATE_IO', 'the local state store refused a checkpoint');
     });
     this.#pending = written.catch(() => undefined);
@@ -130,6 +143,7 @@ export class LocalStore {
   #wipe(): void {
     this.#entities.clearSync();
     this.#meta.clearSync();
+    this.#transactions.clearSync();
   }
 
   wipe(): Promise<void> {
@@ -137,6 +151,7 @@ export class LocalStore {
     return this.#root.transaction(() => {
       this.#entities.clearSync();
       this.#meta.clearSync();
+      this.#transactions.clearSync();
     });
   }
 

@@ -10,6 +10,7 @@ export interface StateSettings {
   checkpointMs: number;
   checkpointRecords: number;
   retentionDays: number;
+  labelIndexDays: number;
 }
 
 /** The detector's state options from its settings (the `state` section of the configuration). */
@@ -24,5 +25,6 @@ export function stateOptions(settings: StateSettings): StateOptions {
       maxDirty: Math.max(10_000, Math.floor((settings.memoryMb * 1024 * 1024) / 4 / 600)),
     },
     limits: StateLimitsSchema.parse({ retentionDays: settings.retentionDays }),
+    labelIndexDays: settings.labelIndexDays,
   };
 }

@@ -3,11 +3,17 @@ import type { Logger } from '../../observability/logger.ts';
 import { CUT_KEY, readChangelog, type CutMarker } from './changelog.ts';
 import type { LocalStore } from './local-store.ts';
 
+/** A position of the state: next offset per input partition and per labels partition. */
+export interface StateCut {
+  input: number[];
+  labels: number[];
+}
+
 /** Where the state stands once opened: the merge starts at `start`; until every cut is passed, the store's catch-up filter applies. */
 export interface RestoredState {
-  start: number[];
-  /** Per home partition, when restored from the changelog (each partition at its own marker). */
-  homeCuts: Array<number[]> | undefined;
+  start: StateCut;
+  /** Per home partition, when its entities stand at their own positions (restored from the changelog). */
+  homeCuts: { input: number[][]; labels: number[][] } | undefined;
   /** The local store holds exactly what the changelog holds (a new writer need not write everything again). */
   inSyncWithChangelog: boolean;
   from: 'local store' | 'changelog' | 'nothing';
@@ -20,6 +26,7 @@ export interface RestoreOptions {
   changelogTopic: string;
   /** First offset of each input partition: where a state of nothing starts. */
   inputStarts: number[];
+  labelStarts: number[];
   logger: Logger;
 }
 
@@ -31,18 +38,16 @@ export interface RestoreOptions {
  * are applied too, so the local store is the changelog's state again.
  */
 export async function restoreState(options: RestoreOptions): Promise<RestoredState> {
-  const { local, log, changelogTopic, inputStarts } = options;
+  const { local, log, changelogTopic, inputStarts, labelStarts } = options;
   const meta = local.meta();
   if (meta) {
-    if (!meta.writer || !meta.changelog) {
-      return { start: clampTo(meta.cut, inputStarts), homeCuts: undefined, inSyncWithChangelog: false, from: 'local store', entities: 0 };
-    }
+    const own: StateCut = { input: meta.cut, labels: meta.labelsCut ?? labelStarts };
+    const fromLocal = (inSync: boolean): RestoredState => ({ start: clamp(own, options), homeCuts: undefined, inSyncWithChangelog: inSync, from: 'local store', entities: 0 });
+    if (!meta.writer || !meta.changelog) return fromLocal(false);
     const tail = await readTail(log, changelogTopic, meta.changelog, local);
-    if (tail.entities === 0) {
-      return { start: clampTo(meta.cut, inputStarts), homeCuts: undefined, inSyncWithChangelog: true, from: 'local store', entities: 0 };
-    }
-    const homeCuts = inputStarts.map((_, partition) => tail.cuts[partition] ?? meta.cut);
-    return { start: clampTo(minimum(homeCuts), inputStarts), homeCuts, inSyncWithChangelog: true, from: 'local store', entities: tail.entities };
+    if (tail.entities === 0) return fromLocal(true);
+    const homeCuts = homeCutsOf(inputStarts.map((_, partition) => tail.markers[partition]), own);
+    return { start: clamp(minimum(homeCuts), options), homeCuts, inSyncWithChangelog: true, from: 'local store', entities: tail.entities };
   }
   let entities = 0;
   const restored = await readChangelog(log, changelogTopic, (key, value) => {
@@ -50,16 +55,24 @@ export async function restoreState(options: RestoreOptions): Promise<RestoredSta
     entities++;
   });
   await local.flushed();
-  const written = restored.cuts.filter((cut): cut is number[] => cut !== undefined);
-  if (written.length === 0) return { start: [...inputStarts], homeCuts: undefined, inSyncWithChangelog: entities === 0, from: 'nothing', entities: 0 };
-  // A partition with no marker yet holds no entity either: its home cut is the input's start.
-  const homeCuts = inputStarts.map((_, partition) => restored.cuts[partition] ?? inputStarts);
-  return { start: clampTo(minimum(homeCuts), inputStarts), homeCuts, inSyncWithChangelog: true, from: 'changelog', entities };
+  if (restored.cuts.every((marker) => marker === undefined)) {
+    return { start: { input: [...inputStarts], labels: [...labelStarts] }, homeCuts: undefined, inSyncWithChangelog: entities === 0, from: 'nothing', entities: 0 };
+  }
+  // A partition with no marker yet holds no entity either: it stands at the start.
+  const homeCuts = homeCutsOf(inputStarts.map((_, partition) => restored.cuts[partition]), { input: inputStarts, labels: labelStarts });
+  return { start: clamp(minimum(homeCuts), options), homeCuts, inSyncWithChangelog: true, from: 'changelog', entities };
 }
 
-async function readTail(log: Log, topic: string, from: readonly number[], local: LocalStore): Promise<{ cuts: Array<number[] | undefined>; entities: number }> {
+function homeCutsOf(markers: Array<CutMarker | undefined>, otherwise: StateCut): { input: number[][]; labels: number[][] } {
+  return {
+    input: markers.map((marker) => marker?.cut ?? otherwise.input),
+    labels: markers.map((marker) => marker?.labels ?? otherwise.labels),
+  };
+}
+
+async function readTail(log: Log, topic: string, from: readonly number[], local: LocalStore): Promise<{ markers: Array<CutMarker | undefined>; entities: number }> {
   const bounds = await log.partitionBounds(topic);
-  const cuts: Array<number[] | undefined> = [];
+  const markers: Array<CutMarker | undefined> = [];
   let entities = 0;
   for (const { partition, end } of bounds) {
     let offset = from[partition] ?? 0;
@@ -70,7 +83,7 @@ async function readTail(log: Log, topic: string, from: readonly number[], local:
         if (record.offset >= end) break;
         const key = record.key?.toString('utf8') ?? '';
         if (key === CUT_KEY) {
-          if (record.value) cuts[partition] = (JSON.parse(record.value.toString('utf8')) as CutMarker).cut;
+          if (record.value) markers[partition] = JSON.parse(record.value.toString('utf8')) as CutMarker;
         } else {
           local.restore(key, record.value);
           entities++;
@@ -80,16 +93,22 @@ async function readTail(log: Log, topic: string, from: readonly number[], local:
     }
   }
   await local.flushed();
-  return { cuts, entities };
+  return { markers, entities };
 }
 
-function minimum(cuts: ReadonlyArray<readonly number[]>): number[] {
-  const result: number[] = [];
-  for (const cut of cuts) cut.forEach((offset, partition) => (result[partition] = Math.min(result[partition] ?? offset, offset)));
-  return result;
+function minimum(cuts: { input: number[][]; labels: number[][] }): StateCut {
+  const min = (all: number[][]): number[] => {
+    const result: number[] = [];
+    for (const cut of all) cut.forEach((offset, partition) => (result[partition] = Math.min(result[partition] ?? offset, offset)));
+    return result;
+  };
+  return { input: min(cuts.input), labels: min(cuts.labels) };
 }
 
 /** Positions before a partition's first record (retention trimmed them) start at its first record. */
-function clampTo(cut: readonly number[], starts: readonly number[]): number[] {
-  return starts.map((start, partition) => Math.max(start, cut[partition] ?? start));
+function clamp(cut: StateCut, options: RestoreOptions): StateCut {
+  return {
+    input: options.inputStarts.map((start, partition) => Math.max(start, cut.input[partition] ?? start)),
+    labels: options.labelStarts.map((start, partition) => Math.max(start, cut.labels[partition] ?? start)),
+  };
 }

@@ -5,6 +5,7 @@ import { Entity } from './entity.ts';
 import { KIND_PREFIX, Kind, kindOfPrefix } from './kinds.ts';
 import { DAY_MS, type StateLimits } from './limits.ts';
 import type { LocalStore } from './local-store.ts';
+import { TxIndex } from './tx-index.ts';
 
 export interface EntityStoreOptions {
   limits: StateLimits;
@@ -14,6 +15,8 @@ export interface EntityStoreOptions {
   local?: LocalStore;
   /** Memory budget for entities held in memory (an estimate of their heap). */
   memoryBytes: number;
+  /** Days of transactions kept by id for labels that name only an id; 0 keeps none. */
+  labelIndexDays?: number;
 }
 
 /** One entity's bytes as a checkpoint writes them; null removes it. */
@@ -43,17 +46,23 @@ export class EntityStore implements EntityAccess {
   #sweep: Iterator<Entity> | undefined;
   /** After a restore from the changelog: per home partition, the input position its entities already include. */
   #homeCuts: ReadonlyArray<readonly number[]> | undefined;
+  #homeLabelCuts: ReadonlyArray<readonly number[]> | undefined;
   /** Per input partition: records before this offset are in the state already (decided late, not applied again). */
   #appliedBelow: number[] = [];
-  /** The record being applied. */
+  /** The record being applied, and whether it is a label (positions in the labels topic). */
   #partition = 0;
   #offset = 0;
+  #label = false;
   /** Bumped per checkpoint flush: entities changed after a flush stay dirty when it is saved. */
   #version = 0;
+
+  /** Transactions by id, for labels. */
+  readonly transactions: TxIndex;
 
   constructor(options: EntityStoreOptions) {
     this.#options = options;
     this.#retentionMs = options.limits.retentionDays * DAY_MS;
+    this.transactions = new TxIndex(options.local, options.labelIndexDays ?? 0);
   }
 
   get local(): LocalStore | undefined {
@@ -76,6 +85,10 @@ export class EntityStore implements EntityAccess {
   }
 
   applies(entity: Entity): boolean {
+    if (this.#label) {
+      const cut = this.#homeLabelCuts?.[entity.home];
+      return cut === undefined || this.#offset >= (cut[this.#partition] ?? 0);
+    }
     if (this.#offset < (this.#appliedBelow[this.#partition] ?? 0)) return false;
     const cut = this.#homeCuts?.[entity.home];
     return cut === undefined || this.#offset >= (cut[this.#partition] ?? 0);
@@ -86,8 +99,9 @@ export class EntityStore implements EntityAccess {
    * cut: until the input passes every cut, a record changes only the entities that do not
    * include it yet.
    */
-  setCatchUp(homeCuts: ReadonlyArray<readonly number[]>): void {
+  setCatchUp(homeCuts: ReadonlyArray<readonly number[]>, homeLabelCuts?: ReadonlyArray<readonly number[]>): void {
     this.#homeCuts = homeCuts;
+    this.#homeLabelCuts = homeLabelCuts;
   }
 
   /** Whether the catch-up after a changelog restore is still going on (no checkpoint may be taken meanwhile). */
@@ -95,11 +109,16 @@ export class EntityStore implements EntityAccess {
     return this.#homeCuts !== undefined;
   }
 
-  /** The input stands at `positions`: once past every home cut, the catch-up is over. */
-  caughtUpTo(positions: readonly number[]): void {
+  /** The input stands at `positions` (and the labels at `labelPositions`): once past every home cut, the catch-up is over. */
+  caughtUpTo(positions: readonly number[], labelPositions: readonly number[] = []): void {
     const cuts = this.#homeCuts;
     if (!cuts) return;
-    if (cuts.every((cut) => cut.every((offset, partition) => (positions[partition] ?? 0) >= offset))) this.#homeCuts = undefined;
+    const past = (all: ReadonlyArray<readonly number[]> | undefined, at: readonly number[]): boolean =>
+      (all ?? []).every((cut) => cut.every((offset, partition) => (at[partition] ?? 0) >= offset));
+    if (past(cuts, positions) && past(this.#homeLabelCuts, labelPositions)) {
+      this.#homeCuts = undefined;
+      this.#homeLabelCuts = undefined;
+    }
   }
 
   /** Records of these partitions before these offsets are applied already: they may be decided, not applied again. */
@@ -107,10 +126,11 @@ export class EntityStore implements EntityAccess {
     this.#appliedBelow = offsets;
   }
 
-  /** Tells the filters which record is being applied. */
-  at(partition: number, offset: number): void {
+  /** Tells the filters which record is being applied (of the labels topic, with `label`). */
+  at(partition: number, offset: number, label = false): void {
     this.#partition = partition;
     this.#offset = offset;
+    this.#label = label;
   }
 
   get dirtyCount(): number {
@@ -131,7 +151,7 @@ export class EntityStore implements EntityAccess {
    * the next batch changes it. `saved(flush)` once the checkpoint is durable marks them
    * clean (those not changed again since).
    */
-  flush(): { version: number; entities: EncodedEntity[] } {
+  flush(): { version: number; entities: EncodedEntity[]; transactions: Array<readonly [string, Buffer]> } {
     const entities: EncodedEntity[] = [];
     for (const entity of this.#dirty.values()) {
       const before = entity.bytes;
@@ -140,7 +160,7 @@ export class EntityStore implements EntityAccess {
       entities.push({ key: entity.key, home: entity.home, value: encodeEntity(entity) });
     }
     const version = this.#version++;
-    return { version, entities };
+    return { version, entities, transactions: this.transactions.flush(version) };
   }
 
   /** Every entity, in memory or in the local store, as bytes: what a new changelog writer writes first. */
@@ -157,6 +177,7 @@ export class EntityStore implements EntityAccess {
 
   /** The checkpoint of `version` is durable: what it wrote is clean unless changed since. */
   saved(version: number): void {
+    this.transactions.saved(version);
     for (const [key, entity] of this.#dirty) {
       if (entity.changedIn > version) continue;
       entity.dirty = false;
@@ -171,6 +192,7 @@ export class EntityStore implements EntityAccess {
    * the checkpoint's position without counting anything twice.
    */
   rewind(): void {
+    this.transactions.rewind();
     for (const [key, entity] of this.#dirty) {
       this.#cache.delete(key);
       this.#bytes -= entity.bytes;
@@ -270,5 +292,5 @@ export class EntityStore implements EntityAccess {
 
 /** An entity's heap, roughly: the object, its arrays at 8 bytes a number, its key and its map entry. */
 function estimateBytes(entity: Entity): number {
-  return 160 + 8 * (entity.d.length + entity.r.length + entity.s.length + (entity.b?.length ?? 0)) + 2 * entity.key.length;
+  return 160 + 8 * (entity.d.length + entity.r.length + entity.s.length + (entity.b?.length ?? 0) + (entity.l?.length ?? 0)) + 2 * entity.key.length;
 }

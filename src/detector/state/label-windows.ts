@@ -1,0 +1,69 @@
+import { L_FRAUD, L_FRAUDS, L_HEADER, L_KNOWN_AT, L_LAST_FRAUD_AT, L_STRIDE, L_TX_TIME, type Entity } from './entity.ts';
+import { DAY_MS } from './limits.ts';
+import { aggregateInto, STAT, STATS } from './windows.ts';
+
+/** Slots of labelStatsInto's output. */
+export const LS = {
+  /** Frauds confirmed (label known) in the last day, 7 days, 30 days. */
+  KNOWN_1D: 0,
+  KNOWN_7D: 1,
+  KNOWN_30D: 2,
+  /** Frauds among the entity's transactions of the last 7 and 30 days, as known now. */
+  FRAUD_7D: 3,
+  FRAUD_30D: 4,
+  /**
+   * The Handbook's risk: frauds among the transactions of the 7 (30) days that ended one
+   * label delay ago, over those transactions; by then their labels are known.
+   */
+  RATE_7D: 5,
+  RATE_30D: 6,
+  EVER: 7,
+  /** Seconds since the last fraud became known, -1 if none. */
+  SINCE: 8,
+} as const;
+export const LABEL_STATS = 9;
+
+const windows = new Float64Array(3 * STATS);
+
+/** The label-fed figures of an entity at `now`, from the labels it holds and its own windows. */
+export function labelStatsInto(out: Float64Array, entity: Entity | undefined, now: number, delayMs: number): Float64Array {
+  out.fill(0);
+  out[LS.SINCE] = -1;
+  const l = entity?.l;
+  if (!entity || !l) return out;
+  const delayedFrom7 = now - delayMs - 7 * DAY_MS;
+  const delayedFrom30 = now - delayMs - 30 * DAY_MS;
+  const delayedTo = now - delayMs;
+  let [known1, known7, known30, fraud7, fraud30, delayed7, delayed30] = [0, 0, 0, 0, 0, 0, 0];
+  for (let i = L_HEADER; i < l.length; i += L_STRIDE) {
+    if (l[i + L_FRAUD] !== 1) continue;
+    const known = now - (l[i + L_KNOWN_AT] as number);
+    const txTime = l[i + L_TX_TIME] as number;
+    const age = now - txTime;
+    if (known <= DAY_MS) known1++;
+    if (known <= 7 * DAY_MS) known7++;
+    if (known <= 30 * DAY_MS) known30++;
+    if (age <= 7 * DAY_MS) fraud7++;
+    if (age <= 30 * DAY_MS) fraud30++;
+    if (txTime <= delayedTo && txTime >= delayedFrom7) delayed7++;
+    if (txTime <= delayedTo && txTime >= delayedFrom30) delayed30++;
+  }
+  out[LS.KNOWN_1D] = known1;
+  out[LS.KNOWN_7D] = known7;
+  out[LS.KNOWN_30D] = known30;
+  out[LS.FRAUD_7D] = fraud7;
+  out[LS.FRAUD_30D] = fraud30;
+  if (delayed7 > 0 || delayed30 > 0) {
+    // Transactions of [now - delay - w, now - delay]: the entity's count over delay + w less its count over delay.
+    aggregateInto(windows, entity, now, [delayMs, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS]);
+    const before = windows[STAT.COUNT] as number;
+    const in7 = (windows[STATS + STAT.COUNT] as number) - before;
+    const in30 = (windows[2 * STATS + STAT.COUNT] as number) - before;
+    out[LS.RATE_7D] = in7 > 0 ? Math.round((delayed7 / in7) * 10_000) / 10_000 : 0;
+    out[LS.RATE_30D] = in30 > 0 ? Math.round((delayed30 / in30) * 10_000) / 10_000 : 0;
+  }
+  out[LS.EVER] = l[L_FRAUDS] as number;
+  const last = l[L_LAST_FRAUD_AT] as number;
+  out[LS.SINCE] = Number.isNaN(last) ? -1 : Math.round((now - last) / 1000);
+  return out;
+}
