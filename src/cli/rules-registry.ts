@@ -1,0 +1,122 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
+import { AuthorSchema, NoteSchema, type PublishedArtifact } from '../domain/artifact.ts';
+import { openLog, pipelineTopics } from '../log/open.ts';
+import type { Log } from '../log/types.ts';
+import { createLogger } from '../observability/logger.ts';
+import { ArtifactRegistry, compareArtifacts, formatDiff, formatHistory, namedSide, versionSide, type InForce, type PublishResult } from '../registry/index.ts';
+import { configAndOptions } from './options.ts';
+
+/** Absent is empty, so a missing --note gets the schema's "is required" and not a type error. */
+const required = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? '', schema);
+
+const SignatureOptions = z.object({
+  note: required(NoteSchema),
+  author: required(AuthorSchema),
+  json: z.boolean().default(false),
+});
+const PublishOptions = SignatureOptions.extend({
+  name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').default('default'),
+});
+const ReadOptions = z.object({ json: z.boolean().default(false) });
+
+export async function publishAction(file: string, content: string, flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(PublishOptions, withAuthor(flags));
+  await withRegistry(config, flags, async (registry) => {
+    const result = await registry.publish({ content, origin: file, name: options.name, author: options.author, note: options.note, via: 'cli' });
+    print(options.json, resultJson(result), () => publishedLine(result, config));
+  });
+}
+
+export async function rollbackAction(version: string, flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(SignatureOptions, withAuthor(flags));
+  await withRegistry(config, flags, async (registry) => {
+    const result = await registry.rollback({ version, author: options.author, note: options.note, via: 'cli' });
+    print(options.json, resultJson(result), () => publishedLine(result, config));
+  });
+}
+
+export async function historyAction(flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(ReadOptions, flags);
+  await withRegistry(config, flags, async (registry) => {
+    const history = await registry.history();
+    const json = { current: history.current ? inForceSummary(history.current) : null, entries: history.entries.map(entrySummary) };
+    print(options.json, json, () => formatHistory(history));
+  });
+}
+
+export async function showAction(version: string, flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(ReadOptions, flags);
+  await withRegistry(config, flags, async (registry) => {
+    const side = await versionSide(registry, version);
+    const entry = await registry.find(side.version);
+    print(options.json, entry ?? { version: side.version, content: side.content }, () => side.content.endsWith('\n') ? side.content : `${side.content}\n`);
+  });
+}
+
+export async function diffAction(a: string, b: string, flags: Record<string, unknown>): Promise<void> {
+  const { config, options } = configAndOptions(ReadOptions, flags);
+  await withRegistry(config, flags, async (registry) => {
+    const diff = compareArtifacts(await namedSide(registry, a), await namedSide(registry, b));
+    print(options.json, diff, () => formatDiff(diff));
+  });
+}
+
+/** The OS user when --author is not given: who ran the command is who published. */
+function withAuthor(flags: Record<string, unknown>): Record<string, unknown> {
+  if (typeof flags.author === 'string') return flags;
+  return { ...flags, author: osUser() };
+}
+
+function osUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME; // no passwd entry (some containers)
+  }
+}
+
+async function withRegistry(config: Config, flags: Record<string, unknown>, work: (registry: ArtifactRegistry) => Promise<void>): Promise<void> {
+  if (typeof flags.rulesTopic === 'string') config.topics.rules = flags.rulesTopic;
+  if (typeof flags.auditTopic === 'string') config.topics.audit = flags.auditTopic;
+  const log: Log = await openLog(config);
+  const registry = new ArtifactRegistry({ log, topics: config.topics, logger: createLogger(config.logLevel) });
+  try {
+    await log.ensureTopics(pipelineTopics(config));
+    await work(registry);
+  } finally {
+    await registry.close();
+    await log.close();
+  }
+}
+
+function print(json: boolean, value: unknown, text: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
+}
+
+function publishedLine(result: PublishResult, config: Config): string {
+  if (result.status === 'unchanged') return `ruleset ${result.inForce.version} is already in force with this content: nothing published\n`;
+  const { entry } = result;
+  const verb = entry.action === 'rollback' ? 'rolled back to' : 'published';
+  const replaced = entry.previous === null ? '' : `, in place of ${entry.previous}`;
+  const lines = [`${verb} ruleset ${entry.version} (${result.summary}) on ${config.topics.rules} as "${entry.name}"${replaced}, by ${entry.author}; recorded in ${config.topics.audit}`];
+  if (result.renamed) lines.push(`version ${entry.declaredVersion} was published before with other content: this one is ${entry.version}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function resultJson(result: PublishResult): unknown {
+  if (result.status === 'unchanged') return { status: result.status, summary: result.summary, current: inForceSummary(result.inForce) };
+  return { status: result.status, renamed: result.renamed, summary: result.summary, entry: entrySummary(result.entry) };
+}
+
+/** History as JSON: everything but the content, which `fraud rules show` prints. */
+function entrySummary(entry: PublishedArtifact): Omit<PublishedArtifact, 'content'> & { contentBytes: number } {
+  const { content, ...rest } = entry;
+  return { ...rest, contentBytes: Buffer.byteLength(content) };
+}
+
+function inForceSummary(inForce: InForce): Omit<InForce, 'content' | 'artifact'> & { id: string | null } {
+  const { content: _content, artifact, ...rest } = inForce;
+  return { ...rest, id: artifact?.id ?? null };
+}
