@@ -1,11 +1,22 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { AuthorSchema, NoteSchema, type PublishedArtifact } from '../domain/artifact.ts';
+import { AuthorSchema, NoteSchema } from '../domain/artifact.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import type { Log } from '../log/types.ts';
 import { createLogger } from '../observability/logger.ts';
-import { ArtifactRegistry, compareArtifacts, formatDiff, formatHistory, namedSide, versionSide, type InForce, type PublishResult } from '../registry/index.ts';
+import {
+  ArtifactRegistry,
+  compareArtifacts,
+  entrySummary,
+  formatDiff,
+  formatHistory,
+  historyView,
+  inForceSummary,
+  namedSide,
+  versionSide,
+  type PublishResult,
+} from '../registry/index.ts';
 import { configAndOptions } from './options.ts';
 
 /** Absent is empty, so a missing --note gets the schema's "is required" and not a type error. */
@@ -41,8 +52,7 @@ export async function historyAction(flags: Record<string, unknown>): Promise<voi
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
     const history = await registry.history();
-    const json = { current: history.current ? inForceSummary(history.current) : null, entries: history.entries.map(entrySummary) };
-    print(options.json, json, () => formatHistory(history));
+    print(options.json, historyView(history), () => formatHistory(history));
   });
 }
 
@@ -108,15 +118,4 @@ function publishedLine(result: PublishResult, config: Config): string {
 function resultJson(result: PublishResult): unknown {
   if (result.status === 'unchanged') return { status: result.status, summary: result.summary, current: inForceSummary(result.inForce) };
   return { status: result.status, renamed: result.renamed, summary: result.summary, entry: entrySummary(result.entry) };
-}
-
-/** History as JSON: everything but the content, which `fraud rules show` prints. */
-function entrySummary(entry: PublishedArtifact): Omit<PublishedArtifact, 'content'> & { contentBytes: number } {
-  const { content, ...rest } = entry;
-  return { ...rest, contentBytes: Buffer.byteLength(content) };
-}
-
-function inForceSummary(inForce: InForce): Omit<InForce, 'content' | 'artifact'> & { id: string | null } {
-  const { content: _content, artifact, ...rest } = inForce;
-  return { ...rest, id: artifact?.id ?? null };
 }

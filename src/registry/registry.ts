@@ -41,6 +41,20 @@ export type PublishResult =
   /** The very content is in force under this version already: nothing written. */
   | { status: 'unchanged'; inForce: InForce; summary: string };
 
+/** What publishing a content would do, without doing it. */
+export interface PublishPlan {
+  kind: ArtifactKind;
+  declaredVersion: string;
+  /** The version it would go by (see nameVersion). */
+  version: string;
+  renamed: boolean;
+  digest: string;
+  summary: string;
+  /** True when this very content is in force under this version already. */
+  unchanged: boolean;
+  inForce: InForce | undefined;
+}
+
 export interface History {
   /** Newest first. */
   entries: PublishedArtifact[];
@@ -112,16 +126,23 @@ export class ArtifactRegistry {
     await producer?.close();
   }
 
-  async #publish(request: PublishRequest): Promise<PublishResult> {
+  /** Checks a content and says which version it would be published as. Throws FRAUD_RULES_INVALID with every problem. */
+  async plan(request: Pick<PublishRequest, 'kind' | 'content' | 'origin'>): Promise<PublishPlan> {
     const kind = request.kind ?? 'ruleset';
-    const handler = handlerFor(kind);
-    const signature = checkSignature(request);
-    const { declaredVersion, summary } = handler.check(request.content, request.origin ?? `the ${kind}`);
+    const { declaredVersion, summary } = handlerFor(kind).check(request.content, request.origin ?? `the ${kind}`);
     const digest = contentDigest(request.content);
     const { version, renamed } = nameVersion(kind, declaredVersion, digest, await this.#trail.entries());
     const inForce = await this.#inForce.current(kind);
-    if (inForce?.version === version && inForce.digest === digest) return { status: 'unchanged', inForce, summary };
-    const entry = this.#entry({ kind, version, declaredVersion, digest, content: request.content, name: request.name ?? handler.defaultName }, signature, 'publish', inForce);
+    const unchanged = inForce?.version === version && inForce.digest === digest;
+    return { kind, declaredVersion, version, renamed, digest, summary, unchanged, inForce };
+  }
+
+  async #publish(request: PublishRequest): Promise<PublishResult> {
+    const signature = checkSignature(request);
+    const plan = await this.plan(request);
+    const { kind, version, declaredVersion, digest, renamed, summary, inForce } = plan;
+    if (plan.unchanged && inForce) return { status: 'unchanged', inForce, summary };
+    const entry = this.#entry({ kind, version, declaredVersion, digest, content: request.content, name: request.name ?? handlerFor(kind).defaultName }, signature, 'publish', inForce);
     await this.#write(entry);
     return { status: 'published', entry, renamed, summary };
   }
