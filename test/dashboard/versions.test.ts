@@ -93,7 +93,8 @@ describe('rules versions (GET /api/rules/versions, /api/rules/diff; POST /api/ru
     }
     const plain = await app.inject({ method: 'POST', url: '/api/rules/publish', headers: { 'content-type': 'text/plain', ...SAME_ORIGIN }, payload: JSON.stringify({ content: v1, author: 'a', note: 'n' }) });
     assert.equal(plain.statusCode, 415);
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of crossSite) {
       assert.equal((await post(app, '/api/rules/publish', { content: v1, author: 'a', note: 'n' }, headers)).statusCode, 403, JSON.stringify(headers));
       assert.equal((await post(app, '/api/rules/rollback', { version: 'v1', author: 'a', note: 'n' }, headers)).statusCode, 403);
     }
