@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runFraud } from '../helpers/cli.ts';
@@ -41,7 +42,7 @@ test('fraud rules publish, diff, rollback and history on the embedded log; exit 
   const history = JSON.parse((await rules('history', '--json')).stdout) as HistoryJson;
   assert.deepEqual(history.entries.map((entry) => [entry.version, entry.action, entry.author, entry.note, entry.previous]), [
     ['v1', 'rollback', 'carla', 'too many alerts', renamed],
-    [renamed, 'publish', osUser(), 'velocity limit 4', 'v1'],
+    [renamed, 'publish', userInfo().username, 'velocity limit 4', 'v1'],
     ['v1', 'publish', 'ana', 'first version', null],
   ]);
   assert.equal(history.current?.id, history.entries[0]?.id);
@@ -49,8 +50,3 @@ test('fraud rules publish, diff, rollback and history on the embedded log; exit 
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /FRAUD_RULES_VERSION_UNKNOWN/);
 });
-
-/** The author the CLI takes without --author, as the child process sees it. */
-function osUser(): string {
-  return process.env.USER ?? (process.getuid?.() === 0 ? 'root' : '');
-}
