@@ -48,7 +48,7 @@ export class RulesetSource {
     try {
       const published = parsePublishedRuleset(text, origin);
       if (published.kind !== 'ruleset') {
-        this.#logger.debug({ origin, kind: published.kind }, 'not a ruleset: left to its own reader');
+        this.#logger.debug({ origin, kind: published.artifactKind }, 'not a ruleset: left to its own reader');
         return false;
       }
       candidate = published.ruleset;
