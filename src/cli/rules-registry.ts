@@ -19,6 +19,9 @@ import {
 } from '../registry/index.ts';
 import { configAndOptions } from './options.ts';
 
+/** Where a command prints its result: standard output, or a test's buffer. */
+export type Output = (text: string) => void;
+
 /** Absent is empty, so a missing --note gets the schema's "is required" and not a type error. */
 const required = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? '', schema);
 
@@ -32,44 +35,44 @@ const PublishOptions = SignatureOptions.extend({
 });
 const ReadOptions = z.object({ json: z.boolean().default(false) });
 
-export async function publishAction(file: string, content: string, flags: Record<string, unknown>): Promise<void> {
+export async function publishAction(out: Output, file: string, content: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(PublishOptions, withAuthor(flags));
   await withRegistry(config, flags, async (registry) => {
     const result = await registry.publish({ content, origin: file, name: options.name, author: options.author, note: options.note, via: 'cli' });
-    print(options.json, resultJson(result), () => publishedLine(result, config));
+    print(out, options.json, resultJson(result), () => publishedLine(result, config));
   });
 }
 
-export async function rollbackAction(version: string, flags: Record<string, unknown>): Promise<void> {
+export async function rollbackAction(out: Output, version: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(SignatureOptions, withAuthor(flags));
   await withRegistry(config, flags, async (registry) => {
     const result = await registry.rollback({ version, author: options.author, note: options.note, via: 'cli' });
-    print(options.json, resultJson(result), () => publishedLine(result, config));
+    print(out, options.json, resultJson(result), () => publishedLine(result, config));
   });
 }
 
-export async function historyAction(flags: Record<string, unknown>): Promise<void> {
+export async function historyAction(out: Output, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
     const history = await registry.history();
-    print(options.json, historyView(history), () => formatHistory(history));
+    print(out, options.json, historyView(history), () => formatHistory(history));
   });
 }
 
-export async function showAction(version: string, flags: Record<string, unknown>): Promise<void> {
+export async function showAction(out: Output, version: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
     const side = await versionSide(registry, version);
     const entry = await registry.find(side.version);
-    print(options.json, entry ?? { version: side.version, content: side.content }, () => side.content.endsWith('\n') ? side.content : `${side.content}\n`);
+    print(out, options.json, entry ?? { version: side.version, content: side.content }, () => side.content.endsWith('\n') ? side.content : `${side.content}\n`);
   });
 }
 
-export async function diffAction(a: string, b: string, flags: Record<string, unknown>): Promise<void> {
+export async function diffAction(out: Output, a: string, b: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
     const diff = compareArtifacts(await namedSide(registry, a), await namedSide(registry, b));
-    print(options.json, diff, () => formatDiff(diff));
+    print(out, options.json, diff, () => formatDiff(diff));
   });
 }
 
@@ -101,8 +104,8 @@ async function withRegistry(config: Config, flags: Record<string, unknown>, work
   }
 }
 
-function print(json: boolean, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
+function print(out: Output, json: boolean, value: unknown, text: () => string): void {
+  out(json ? `${JSON.stringify(value, null, 2)}\n` : text());
 }
 
 function publishedLine(result: PublishResult, config: Config): string {

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DEFAULT_RULES_FILE, parseRulesetText } from '../detector/rules/load.ts';
 import { FraudError } from '../errors.ts';
-import { diffAction, historyAction, publishAction, rollbackAction, showAction } from './rules-registry.ts';
+import { diffAction, historyAction, publishAction, rollbackAction, showAction, type Output } from './rules-registry.ts';
 import { addLogOptions } from './options.ts';
 
 /**
  * `fraud rules`: check a ruleset; publish it to running detectors through the rules topic,
  * with an author and a note kept in the audit topic; list, show and compare the published
- * versions; roll back to one.
+ * versions; roll back to one. Results go to `out` (standard output by default).
  */
-export function rulesCommand(): Command {
+export function rulesCommand(out: Output = (text) => void process.stdout.write(text)): Command {
   const rules = new Command('rules').description('check, publish, list, compare and roll back rulesets (hot reload through the rules topic, every version kept in the audit topic)');
   rules.addCommand(
     new Command('check')
@@ -18,7 +18,7 @@ export function rulesCommand(): Command {
       .argument('[file]', 'ruleset file, YAML or JSON', DEFAULT_RULES_FILE)
       .action((file: string) => {
         const ruleset = parseRulesetText(readText(file), file);
-        process.stdout.write(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
+        out(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
       }),
   );
   rules.addCommand(
@@ -29,20 +29,20 @@ export function rulesCommand(): Command {
       .option('--author <name>', 'who publishes it (default: the OS user)')
       .option('--name <name>', 'key of the ruleset on the compacted topic', 'default')
       .option('--json', 'print the result as JSON')
-      .action((file: string, flags: Record<string, unknown>) => publishAction(file, readText(file), flags)),
+      .action((file: string, flags: Record<string, unknown>) => publishAction(out, file, readText(file), flags)),
   );
   rules.addCommand(
     registryOptions(new Command('history'))
       .description('every published version, newest first, with author, note and time; the one in force marked *')
       .option('--json', 'print { current, entries } as JSON')
-      .action((flags: Record<string, unknown>) => historyAction(flags)),
+      .action((flags: Record<string, unknown>) => historyAction(out, flags)),
   );
   rules.addCommand(
     registryOptions(new Command('show'))
       .description('print the content of a published version, as it was published')
       .argument('<version>', 'a version from `fraud rules history`, or "current"')
       .option('--json', 'print the whole publication record as JSON')
-      .action((version: string, flags: Record<string, unknown>) => showAction(version, flags)),
+      .action((version: string, flags: Record<string, unknown>) => showAction(out, version, flags)),
   );
   rules.addCommand(
     registryOptions(new Command('diff'))
@@ -50,7 +50,7 @@ export function rulesCommand(): Command {
       .argument('<a>', 'a published version, "current", or a ruleset file')
       .argument('<b>', 'a published version, "current", or a ruleset file')
       .option('--json', 'print the diff as JSON')
-      .action((a: string, b: string, flags: Record<string, unknown>) => diffAction(a, b, flags)),
+      .action((a: string, b: string, flags: Record<string, unknown>) => diffAction(out, a, b, flags)),
   );
   rules.addCommand(
     registryOptions(new Command('rollback'))
@@ -59,7 +59,7 @@ export function rulesCommand(): Command {
       .option('--note <text>', 'why it is rolled back (required)')
       .option('--author <name>', 'who rolls it back (default: the OS user)')
       .option('--json', 'print the result as JSON')
-      .action((version: string, flags: Record<string, unknown>) => rollbackAction(version, flags)),
+      .action((version: string, flags: Record<string, unknown>) => rollbackAction(out, version, flags)),
   );
   return rules;
 }
