@@ -37,6 +37,7 @@ export function childEnv(topics: PipelineTopics): NodeJS.ProcessEnv {
     RULES_TOPIC: topics.rules,
     LABELS_TOPIC: topics.labels,
     FEEDBACK_TOPIC: topics.feedback,
+    AUDIT_TOPIC: topics.audit,
     LOG_LEVEL: 'warn',
     // A child that fails shows its cause and stack: the bench reports the end of its output.
     FRAUD_DEBUG: '1',

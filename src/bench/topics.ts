@@ -24,6 +24,7 @@ export function freshTopics(step: string): PipelineTopics {
     rules: `${prefix}.rules`,
     labels: `${prefix}.labels`,
     feedback: `${prefix}.feedback`,
+    audit: `${prefix}.rules-audit`,
   };
 }
 

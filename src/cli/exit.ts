@@ -4,7 +4,12 @@ import { FraudError, isFraudError } from '../errors.ts';
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (isFraudError(error, 'FRAUD_CONFIG_INVALID') || isFraudError(error, 'FRAUD_USAGE') || isFraudError(error, 'FRAUD_RULES_INVALID')) {
+  if (
+    isFraudError(error, 'FRAUD_CONFIG_INVALID') ||
+    isFraudError(error, 'FRAUD_USAGE') ||
+    isFraudError(error, 'FRAUD_RULES_INVALID') ||
+    isFraudError(error, 'FRAUD_RULES_VERSION_UNKNOWN')
+  ) {
     return ExitCode.usage;
   }
   return ExitCode.failure;

@@ -1,49 +1,71 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { z } from 'zod';
 import { DEFAULT_RULES_FILE, parseRulesetText } from '../detector/rules/load.ts';
 import { FraudError } from '../errors.ts';
-import { openLog, pipelineTopics } from '../log/open.ts';
-import { addLogOptions, configAndOptions } from './options.ts';
+import { diffAction, historyAction, publishAction, rollbackAction, showAction, type Output } from './rules-registry.ts';
+import { addLogOptions } from './options.ts';
 
-const PublishOptions = z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').default('default') });
-
-/** `fraud rules check|publish`: validate a ruleset, and hand it to running detectors through the rules topic. */
-export function rulesCommand(): Command {
-  const rules = new Command('rules').description('check a ruleset, or publish it to running detectors (hot reload through the rules topic)');
+/**
+ * `fraud rules`: check a ruleset; publish it to running detectors through the rules topic,
+ * with an author and a note kept in the audit topic; list, show and compare the published
+ * versions; roll back to one. Results go to `out` (standard output by default).
+ */
+export function rulesCommand(out: Output = (text) => void process.stdout.write(text)): Command {
+  const rules = new Command('rules').description('check, publish, list, compare and roll back rulesets (hot reload through the rules topic, every version kept in the audit topic)');
   rules.addCommand(
     new Command('check')
       .description('compile a ruleset file and list every problem; exit code 2 when invalid')
       .argument('[file]', 'ruleset file, YAML or JSON', DEFAULT_RULES_FILE)
       .action((file: string) => {
         const ruleset = parseRulesetText(readText(file), file);
-        process.stdout.write(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
+        out(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
       }),
   );
   rules.addCommand(
-    addLogOptions(new Command('publish'))
-      .description('check a ruleset and publish it to the rules topic; every running detector applies it within seconds')
+    registryOptions(new Command('publish'))
+      .description('check a ruleset and publish it: every running detector applies it within seconds; the audit topic records it with its author and note')
       .argument('<file>', 'ruleset file, YAML or JSON')
+      .option('--note <text>', 'why this version goes live (required)')
+      .option('--author <name>', 'who publishes it (default: the OS user)')
       .option('--name <name>', 'key of the ruleset on the compacted topic', 'default')
-      .option('--rules-topic <name>', 'env RULES_TOPIC')
-      .action(async (file: string, flags: Record<string, unknown>) => {
-        const { config, options } = configAndOptions(PublishOptions, flags);
-        if (typeof flags.rulesTopic === 'string') config.topics.rules = flags.rulesTopic;
-        const text = readText(file);
-        const ruleset = parseRulesetText(text, file); // refuse before anyone sees it
-        const log = await openLog(config);
-        try {
-          await log.ensureTopics(pipelineTopics(config));
-          const producer = await log.createProducer();
-          await producer.send([{ topic: config.topics.rules, key: options.name, value: text }]);
-          await producer.close();
-        } finally {
-          await log.close();
-        }
-        process.stdout.write(`published ruleset ${ruleset.version} (${ruleset.rules.length} rules) to ${config.topics.rules} as "${options.name}"\n`);
-      }),
+      .option('--json', 'print the result as JSON')
+      .action((file: string, flags: Record<string, unknown>) => publishAction(out, file, readText(file), flags)),
+  );
+  rules.addCommand(
+    registryOptions(new Command('history'))
+      .description('every published version, newest first, with author, note and time; the one in force marked *')
+      .option('--json', 'print { current, entries } as JSON')
+      .action((flags: Record<string, unknown>) => historyAction(out, flags)),
+  );
+  rules.addCommand(
+    registryOptions(new Command('show'))
+      .description('print the content of a published version, as it was published')
+      .argument('<version>', 'a version from `fraud rules history`, or "current"')
+      .option('--json', 'print the whole publication record as JSON')
+      .action((version: string, flags: Record<string, unknown>) => showAction(out, version, flags)),
+  );
+  rules.addCommand(
+    registryOptions(new Command('diff'))
+      .description('what changes from A to B: rules added, removed and changed (with their fields), thresholds, features and lists')
+      .argument('<a>', 'a published version, "current", or a ruleset file')
+      .argument('<b>', 'a published version, "current", or a ruleset file')
+      .option('--json', 'print the diff as JSON')
+      .action((a: string, b: string, flags: Record<string, unknown>) => diffAction(out, a, b, flags)),
+  );
+  rules.addCommand(
+    registryOptions(new Command('rollback'))
+      .description('publish an earlier version again as the one in force, recorded in the audit topic as a rollback')
+      .argument('<version>', 'a version from `fraud rules history`')
+      .option('--note <text>', 'why it is rolled back (required)')
+      .option('--author <name>', 'who rolls it back (default: the OS user)')
+      .option('--json', 'print the result as JSON')
+      .action((version: string, flags: Record<string, unknown>) => rollbackAction(out, version, flags)),
   );
   return rules;
+}
+
+function registryOptions(command: Command): Command {
+  return addLogOptions(command).option('--rules-topic <name>', 'env RULES_TOPIC').option('--audit-topic <name>', 'env AUDIT_TOPIC');
 }
 
 function readText(file: string): string {

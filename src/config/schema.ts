@@ -25,6 +25,8 @@ export const TopicsSchema = z.object({
   fraud: topic('queuing.fraud'),
   deadLetter: topic('queuing.dead-letter'),
   rules: topic('queuing.rules'),
+  /** Every published ruleset and model, rollbacks included: never compacted, kept forever. */
+  audit: topic('queuing.rules-audit'),
   labels: topic('queuing.labels'),
   feedback: topic('queuing.feedback'),
 }).superRefine((topics, context) => {

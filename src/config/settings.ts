@@ -22,6 +22,7 @@ export const SETTINGS: SettingSource[] = [
   { path: ['topics', 'fraud'], env: 'FRAUD_TOPIC', flag: 'fraudTopic', kind: 'string', description: 'topic of review and fraud decisions' },
   { path: ['topics', 'deadLetter'], env: 'DEAD_LETTER_TOPIC', flag: 'deadLetterTopic', kind: 'string', description: 'topic of records that could not be decided' },
   { path: ['topics', 'rules'], env: 'RULES_TOPIC', kind: 'string', description: 'compacted topic of rulesets' },
+  { path: ['topics', 'audit'], env: 'AUDIT_TOPIC', kind: 'string', description: 'every published ruleset and model, with author and note (kept forever)' },
   { path: ['topics', 'labels'], env: 'LABELS_TOPIC', kind: 'string', description: 'ground truth of generated scenarios' },
   { path: ['topics', 'feedback'], env: 'FEEDBACK_TOPIC', kind: 'string', description: "analysts' verdicts on alerts" },
   { path: ['rate'], env: 'TRANSACTIONS_PER_SECOND', flag: 'rate', kind: 'number', description: 'generated transactions per second; 0 = as fast as possible' },

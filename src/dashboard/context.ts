@@ -1,5 +1,6 @@
 import type { Log } from '../log/types.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { ArtifactRegistry } from '../registry/index.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AnalystDesk } from './analyst.ts';
 import type { Assets } from './assets.ts';
@@ -26,4 +27,6 @@ export interface DashboardContext {
   assets: Assets;
   stats: () => Promise<StatsView>;
   analyst: AnalystDesk;
+  /** Published versions: history, diffs, publishing from the page. */
+  registry: ArtifactRegistry;
 }

@@ -44,7 +44,7 @@ export function registerFeedbackRoutes(app: FastifyInstance, context: DashboardC
  * Only JSON bodies, checked before parsing. Beyond clarity, this closes a door: a form
  * or a `text/plain` fetch from another site needs no CORS preflight, JSON does.
  */
-async function requireJson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function requireJson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     await reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: 'Content-Type must be application/json' });

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ArtifactRegistry } from '../registry/index.ts';
 import { AnalystDesk } from './analyst.ts';
 import { loadAssets } from './assets.ts';
 import type { DashboardContext, StatsView } from './context.ts';
@@ -10,6 +11,7 @@ import { registerApiRoutes } from './routes-api.ts';
 import { registerEventRoutes } from './routes-events.ts';
 import { registerFeedbackRoutes } from './routes-feedback.ts';
 import { registerPageRoutes } from './routes-page.ts';
+import { registerVersionRoutes } from './routes-versions.ts';
 import { Access } from './security.ts';
 import { DashboardStats } from './stats.ts';
 import { Ticker } from './ticker.ts';
@@ -40,7 +42,8 @@ export async function buildDashboard(options: DashboardOptions): Promise<Fastify
   });
   const stats = statsOf(counts, sizes, hub);
   try {
-    const context: DashboardContext = { log, logger, metrics, tuning, hub, feed, access: new Access(options.token), assets, stats, analyst };
+    const registry = new ArtifactRegistry({ log, topics: options.topics, logger });
+    const context: DashboardContext = { log, logger, metrics, tuning, hub, feed, access: new Access(options.token), assets, stats, analyst, registry };
     const ticker = new Ticker({ hub, stats, statsIntervalMs: tuning.statsIntervalMs, heartbeatIntervalMs: tuning.heartbeatIntervalMs, logger });
     const app = createApp(context, ticker);
     analyst.start();
@@ -88,12 +91,14 @@ function createApp(context: DashboardContext, ticker: Ticker): FastifyInstance {
   registerApiRoutes(app, context);
   registerEventRoutes(app, context, () => ticker.tick());
   registerFeedbackRoutes(app, context);
+  registerVersionRoutes(app, context);
   // Live streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => context.hub.closeAll());
   app.addHook('onClose', async () => {
     await ticker.stop();
     await context.feed.close();
     await context.analyst.close();
+    await context.registry.close();
   });
   return app;
 }

@@ -11,7 +11,10 @@ export async function openLog(config: Config): Promise<Log> {
   return openEmbeddedLog({ dataDir: config.dataDir, retentionMs: config.retentionHours * 3_600_000 });
 }
 
-/** Every topic of the pipeline, created when missing. The rules topic keeps the newest ruleset per key. */
+/**
+ * Every topic of the pipeline, created when missing. The rules topic keeps the newest
+ * ruleset per key; the audit topic keeps every publication, whatever the retention.
+ */
 export function pipelineTopics(config: Config): TopicSpec[] {
   const { topics, partitions } = config;
   return [
@@ -22,5 +25,7 @@ export function pipelineTopics(config: Config): TopicSpec[] {
     { name: topics.labels, partitions },
     { name: topics.feedback, partitions },
     { name: topics.rules, partitions: 1, compacted: true },
+    // One partition keeps the publications in the order they happened.
+    { name: topics.audit, partitions: 1, keepForever: true },
   ];
 }

@@ -31,6 +31,8 @@ export interface TopicSpec {
   partitions: number;
   /** Keep only the newest record per key (Kafka's cleanup.policy=compact), e.g. for the rules topic. */
   compacted?: boolean;
+  /** Never delete records for their age (Kafka's retention.ms=-1), e.g. for the audit trail of rulesets. */
+  keepForever?: boolean;
 }
 
 export interface TopicPartition {

@@ -30,7 +30,7 @@ export async function postVerdict(id: string, label: Label, analyst: string): Pr
   return { ok: false, message: message || `the server answered ${response.status}` };
 }
 
-async function getJson(url: string): Promise<unknown> {
+export async function getJson(url: string): Promise<unknown> {
   try {
     const response = await fetch(url, { headers: { accept: 'application/json' } });
     return response.ok ? ((await response.json()) as unknown) : undefined;

@@ -17,6 +17,7 @@ import { renderRules } from './rules-table.ts';
 import { RulesFeed } from './rules-feed.ts';
 import { Tabs } from './tabs.ts';
 import { VerdictDesk } from './verdicts.ts';
+import { VersionsDesk } from './versions-desk.ts';
 
 const STATE_LABELS: Record<ConnectionState, string> = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting' };
 const RULES_POLL_MS = 3000;
@@ -26,6 +27,7 @@ function start(): void {
   const evidence = new BoundedMap<string, Evidence>(2000);
   const reviews = new ReviewStore();
   const rules = new RulesFeed(RULES_POLL_MS);
+  const versions = new VersionsDesk(() => rules.soon());
   const detail = new DetailPanel({ evidenceOf: (id) => evidence.get(id), rule: rules.lookup, reviewOf: (id) => reviews.get(id) });
   const select = (entry: Entry): void => detail.show(entry);
   const feed = new FeedView({ body: byId<HTMLTableSectionElement>('feed-body'), empty: byId('feed-empty'), note: byId('feed-note') }, { kept: 1000, shown: 200 }, select);
@@ -47,7 +49,9 @@ function start(): void {
     feed.setVisible(tab === 'feed');
     alerts.setVisible(tab === 'alerts');
     void rules.refresh();
+    if (tab === 'rules') void versions.refresh();
   });
+  if (tabs.current === 'rules') void versions.refresh();
   feed.setVisible(tabs.current === 'feed');
   alerts.setVisible(tabs.current === 'alerts');
   bindControls({ onFilter: (filter) => feed.setFilter(filter), onPause: (paused) => feed.setPaused(paused) });

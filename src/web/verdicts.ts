@@ -66,7 +66,8 @@ export class VerdictDesk {
   }
 }
 
-function readAnalyst(): string {
+/** The analyst's name kept in this browser (shared by verdicts and publications). */
+export function readAnalyst(): string {
   try {
     return window.localStorage.getItem(ANALYST_KEY) ?? '';
   } catch {
@@ -74,7 +75,7 @@ function readAnalyst(): string {
   }
 }
 
-function saveAnalyst(name: string): void {
+export function saveAnalyst(name: string): void {
   try {
     window.localStorage.setItem(ANALYST_KEY, name);
   } catch {

@@ -62,6 +62,7 @@ export function randomTopics(): Config['topics'] {
     fraud: randomTopic('fraud'),
     deadLetter: randomTopic('dlq'),
     rules: randomTopic('rules'),
+    audit: randomTopic('audit'),
     labels: randomTopic('labels'),
     feedback: randomTopic('feedback'),
   };
@@ -92,7 +93,7 @@ export async function openPipeline(t: TestContext, partitions = 3): Promise<Pipe
   closers.push(() => log.close());
   const topics = randomTopics();
   await log.ensureTopics([topics.transactions, topics.legit, topics.fraud, topics.deadLetter, topics.feedback].map((name) => ({ name, partitions })));
-  await log.ensureTopics([{ name: topics.rules, partitions: 1, compacted: true }]);
+  await log.ensureTopics([{ name: topics.rules, partitions: 1, compacted: true }, { name: topics.audit, partitions: 1, keepForever: true }]);
   const producer = await log.createProducer();
   const metrics = createMetrics(undefined, { processMetrics: false });
   return {

@@ -1,4 +1,4 @@
-import type { Log, LogRecord } from '../../src/log/types.ts';
+import type { Log, LogRecord, TopicSpec } from '../../src/log/types.ts';
 import { readAll } from './log.ts';
 import { randomTopic } from './topics.ts';
 
@@ -9,6 +9,7 @@ export interface PipelineTopics {
   fraud: string;
   deadLetter: string;
   rules: string;
+  audit: string;
   labels: string;
   feedback: string;
 }
@@ -21,6 +22,7 @@ export function randomPipeline(prefix = 'p'): PipelineTopics {
     fraud: `${base}.fraud`,
     deadLetter: `${base}.dlq`,
     rules: `${base}.rules`,
+    audit: `${base}.rules-audit`,
     labels: `${base}.labels`,
     feedback: `${base}.feedback`,
   };
@@ -40,12 +42,15 @@ export function pipelineArgs(brokers: string, topics: PipelineTopics, partitions
 }
 
 export function pipelineEnv(topics: PipelineTopics): NodeJS.ProcessEnv {
-  return { RULES_TOPIC: topics.rules, LABELS_TOPIC: topics.labels, FEEDBACK_TOPIC: topics.feedback };
+  return { RULES_TOPIC: topics.rules, AUDIT_TOPIC: topics.audit, LABELS_TOPIC: topics.labels, FEEDBACK_TOPIC: topics.feedback };
 }
 
-/** Topic specs for `ensureTopics`: the rules topic compacted with one partition, as the CLI creates it. */
-export function pipelineSpecs(topics: PipelineTopics, partitions: number): Array<{ name: string; partitions: number; compacted?: boolean }> {
-  return Object.entries(topics).map(([role, name]) => (role === 'rules' ? { name, partitions: 1, compacted: true } : { name, partitions }));
+/** Topic specs for `ensureTopics` as the CLI creates them: the rules topic compacted, the audit topic kept forever, one partition each. */
+export function pipelineSpecs(topics: PipelineTopics, partitions: number): TopicSpec[] {
+  return Object.entries(topics).map(([role, name]) => {
+    if (role === 'rules') return { name, partitions: 1, compacted: true };
+    return role === 'audit' ? { name, partitions: 1, keepForever: true } : { name, partitions };
+  });
 }
 
 export interface Decided {

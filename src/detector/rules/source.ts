@@ -4,7 +4,7 @@ import { Backoff, describeError } from '../../log/retry.ts';
 import { sleep } from '../../util/wait.ts';
 import type { Log, LogConsumer, LogRecord } from '../../log/types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { parseRulesetText } from './load.ts';
+import { parsePublishedRuleset } from './published.ts';
 import type { Ruleset } from './ruleset.ts';
 
 export interface RulesetChange {
@@ -38,11 +38,20 @@ export class RulesetSource {
     this.#listeners.push(listener);
   }
 
-  /** Offers a ruleset's text; returns whether it replaced the current one. */
+  /**
+   * Offers a ruleset's text, bare or as a published artifact (whose version is the one in
+   * force); returns whether it replaced the current one. Artifacts of other kinds (models)
+   * are not rulesets and are passed over.
+   */
   offer(text: string, origin: string, changedAt = Date.now()): boolean {
     let candidate: Ruleset;
     try {
-      candidate = parseRulesetText(text, origin);
+      const published = parsePublishedRuleset(text, origin);
+      if (published.kind !== 'ruleset') {
+        this.#logger.debug({ origin, kind: published.artifactKind }, 'not a ruleset: left to its own reader');
+        return false;
+      }
+      candidate = published.ruleset;
     } catch (error) {
       const problems = isFraudError(error) ? error.problems : [String(error)];
       this.#logger.error({ origin, problems, keeping: this.#current.version }, 'ruleset refused');

@@ -15,7 +15,8 @@ interface PartitionRow {
 }
 
 /**
- * Trims the embedded log: in every partition of a topic that is not compacted, the records
+ * Trims the embedded log: in every partition of a topic that is neither compacted nor kept
+ * forever (retention.ms = -1, the audit trail), the records
  * appended before the retention period are deleted and the partition's first offset moves
  * up. Offsets follow append time, so the first record to keep is found by binary search on
  * the clustered key, not by scanning.
@@ -30,7 +31,9 @@ export class Retention {
     this.#options = { chunk: 20_000, ...options };
     this.#sql = {
       partitions: db.prepare(
-        `SELECT p.topic_id, p.partition, p.start_offset, p.next_offset FROM partitions p JOIN topics t ON t.id = p.topic_id WHERE t.compacted = 0`,
+        `SELECT p.topic_id, p.partition, p.start_offset, p.next_offset FROM partitions p JOIN topics t ON t.id = p.topic_id
+         WHERE t.compacted = 0
+           AND NOT EXISTS (SELECT 1 FROM topic_configs c WHERE c.topic_id = t.id AND c.name = 'retention.ms' AND c.value = '-1')`,
       ),
       timeAt: db.prepare('SELECT timestamp FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT 1'),
       remove: db.prepare('DELETE FROM records WHERE topic_id = ? AND partition = ? AND offset >= ? AND offset < ?'),

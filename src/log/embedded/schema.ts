@@ -44,6 +44,13 @@ const STATEMENTS = [
      heartbeat_at INTEGER NOT NULL,
      PRIMARY KEY (group_id, member_id)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // Per-topic settings, as Kafka's topic configs (e.g. retention.ms = -1). A table of its
+  // own, created on open, so logs written before it read on without a schema change.
+  `CREATE TABLE IF NOT EXISTS topic_configs (
+     topic_id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (topic_id, name)) WITHOUT ROWID`,
 ];
 
 /** Version 2: records clustered by (topic, partition, offset), on 16 KiB pages. */

@@ -10,6 +10,9 @@ export interface TopicInfo {
   compacted: boolean;
 }
 
+/** The topic config (named as Kafka's) that keeps a topic's records whatever their age when -1. */
+export const RETENTION_MS = 'retention.ms';
+
 /** offset, timestamp, key, value, headers */
 type RecordRow = [number, number, Buffer | null, Buffer | null, string | null];
 
@@ -55,6 +58,7 @@ export class EmbeddedStore {
       for (let partition = 0; partition < spec.partitions; partition++) {
         this.#sql.insertPartition.run(result.lastInsertRowid, partition);
       }
+      if (spec.keepForever) this.#sql.insertConfig.run(result.lastInsertRowid, RETENTION_MS, '-1');
     }).immediate();
   }
 
@@ -132,6 +136,7 @@ function prepareStatements(db: Database) {
     topicByName: db.prepare('SELECT id, partitions, compacted FROM topics WHERE name = ?'),
     topicNames: db.prepare('SELECT name FROM topics ORDER BY name'),
     insertTopic: db.prepare('INSERT INTO topics (name, partitions, compacted, created_at) VALUES (?, ?, ?, ?)'),
+    insertConfig: db.prepare('INSERT INTO topic_configs (topic_id, name, value) VALUES (?, ?, ?)'),
     insertPartition: db.prepare('INSERT INTO partitions (topic_id, partition) VALUES (?, ?)'),
     nextOffset: db.prepare('SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?'),
     setNextOffset: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic_id = ? AND partition = ?'),

@@ -82,7 +82,7 @@ export class TopicAdmin {
         topics: [spec.name],
         partitions: spec.partitions,
         replicas,
-        configs: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        configs: topicConfigs(spec),
       });
     } catch (error) {
       if (hasBrokerError(error, 'TOPIC_ALREADY_EXISTS')) return;
@@ -104,6 +104,12 @@ export class TopicAdmin {
       await sleep(50);
     }
   }
+}
+
+function topicConfigs(spec: TopicSpec): Array<{ name: string; value: string }> {
+  const configs = spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [];
+  if (spec.keepForever) configs.push({ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' });
+  return configs;
 }
 
 function hasLeaders(metadata: ClusterMetadata, name: string): boolean {
