@@ -84,7 +84,9 @@ function diffFlat(a: object, b: object): FieldChange[] {
   const before = a as Record<string, unknown>;
   const after = b as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return fields.filter((field) => before[field] !== after[field]).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+  // Nested settings (the channel vocabulary) are compared by value.
+  const same = (x: unknown, y: unknown): boolean => x === y || (typeof x === 'object' && JSON.stringify(x) === JSON.stringify(y));
+  return fields.filter((field) => !same(before[field], after[field])).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
 }
 
 function diffList(path: ListPath, a: RulesetDefinition, b: RulesetDefinition): ListChange[] {
