@@ -135,8 +135,9 @@ function fromDecision(value: Buffer): { id: string; reply: Reply } | undefined {
 /** A dead letter's id is in its payload (the transaction as produced); DUPLICATE_ID carries the first decision too. */
 function fromDeadLetter(value: Buffer): { id: string; reply: Reply } | undefined {
   const letter = parse(value.toString('utf8'));
-  if (letter === undefined || typeof letter.payload !== 'string' || letter.payloadEncoding === 'base64' || letter.payloadTruncated === true) return undefined;
-  const id = idIn(parse(letter.payload));
+  if (letter === undefined || typeof letter.payload !== 'string' || letter.payloadEncoding === 'base64') return undefined;
+  // A payload cut to the size limit is no longer JSON: its id is looked for as text.
+  const id = letter.payloadTruncated === true ? ID_IN_TEXT.exec(letter.payload)?.[1] : idIn(parse(letter.payload));
   if (id === undefined) return undefined;
   const error = typeof letter.error === 'string' ? letter.error : 'UNKNOWN';
   if (error === DUPLICATE_ID && letter.original !== undefined && letter.original !== null) {
@@ -145,6 +146,8 @@ function fromDeadLetter(value: Buffer): { id: string; reply: Reply } | undefined
   }
   return { id, reply: { kind: 'dead-letter', error, reason: typeof letter.reason === 'string' ? letter.reason : '' } };
 }
+
+const ID_IN_TEXT = /"id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
 function parse(text: string): Record<string, unknown> | undefined {
   try {
