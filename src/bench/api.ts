@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { FraudError } from '../errors.ts';
+import { TrafficGenerator } from '../generator/traffic.ts';
+import { openEmbeddedLog } from '../log/embedded/index.ts';
+import type { Log } from '../log/types.ts';
+import { sleep } from '../util/wait.ts';
+import { loadAt } from './api-load.ts';
+import { childEnv, spawnFraud, type FraudChild } from './child.ts';
+import { requireKafka, throwIfInterrupted, withKafkaLog, type StageContext } from './context.ts';
+import { createTopics, dataTopics, freshTopics, type PipelineTopics } from './topics.ts';
+import type { ApiLogFigures, ApiRun } from './types.ts';
+import { trafficOptions, WORKLOAD_SEED } from './workload.ts';
+
+const READY_TIMEOUT_MS = 120_000;
+/** The rate the issue asks the API to sustain with p99 under this. */
+const SUSTAINED_P99_MS = 50;
+
+/**
+ * Stage (h): the decision API under HTTP load, on the embedded log and on Kafka, exactly
+ * once. `fraud detect` and `fraud api` run as their own processes, as deployed; autocannon
+ * in this process posts a new generated transaction per request at fixed rates, then at
+ * rising rates until one is not sustained with p99 under 50 ms.
+ */
+export async function runApiStage(context: StageContext): Promise<ApiLogFigures[]> {
+  const target = requireKafka(context);
+  const figures: ApiLogFigures[] = [];
+  const dataDir = join(context.tempDir, 'api-embedded');
+  const embedded = openEmbeddedLog({ dataDir });
+  try {
+    figures.push(await onLog(context, embedded, ['--data-dir', dataDir]));
+  } finally {
+    await embedded.close();
+  }
+  throwIfInterrupted(context.signal);
+  const topicsOf: PipelineTopics[] = [];
+  figures.push(await withKafkaLog(target, (log) => onLog(context, log, ['--brokers', target.brokers], topicsOf)));
+  context.createdTopics.push(...topicsOf);
+  return figures;
+}
+
+async function onLog(context: StageContext, log: Log, where: string[], created: PipelineTopics[] = []): Promise<ApiLogFigures> {
+  const topics = freshTopics(`h-${log.kind}`);
+  created.push(topics);
+  await createTopics(log, dataTopics(topics));
+  const env = childEnv(topics);
+  const detector = spawnFraud(['detect', ...where, '--group', `${topics.transactions}.detector`], env);
+  const api = spawnFraud(['api', ...where, '--api-port', '0'], env);
+  try {
+    const url = await urlOf(api);
+    const body = bodies();
+    await untilDeciding(url, body, [detector, api], context.signal);
+    return await measure(context, { url, body, log: log.kind, children: [detector, api] });
+  } finally {
+    await Promise.all([api.stop(), detector.stop()]);
+  }
+}
+
+interface Target {
+  url: string;
+  body: () => string;
+  log: ApiRun['log'];
+  children: FraudChild[];
+}
+
+async function measure(context: StageContext, target: Target): Promise<ApiLogFigures> {
+  const { apiRates, apiSeconds, apiWarmupSeconds, apiLadder, apiLadderSeconds } = context.sizes;
+  const { signal } = context;
+  const at = async (rate: number, seconds: number, label: string): Promise<ApiRun> => {
+    context.progress.note(`h ${label} ${target.log}: ${rate} requests/s for ${seconds} s`);
+    const run = await loadAt({ url: target.url, rate, seconds, body: target.body, log: target.log, signal });
+    for (const child of target.children) child.assertAlive();
+    throwIfInterrupted(signal);
+    context.progress.note(`  p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms at ${run.achievedPerSec}/s, ${JSON.stringify(run.statuses)}${run.sustained ? '' : ' (not sustained)'}`);
+    return run;
+  };
+  await at(apiRates[0] ?? 500, apiWarmupSeconds, 'warm-up'); // JIT, connections, the detector's first batches: not counted
+  const runs: ApiRun[] = [];
+  for (const rate of apiRates) runs.push(await at(rate, apiSeconds, 'api'));
+  const ladder: ApiRun[] = [];
+  const passes = (run: ApiRun): boolean => run.sustained && run.p99 < SUSTAINED_P99_MS;
+  if (runs.every(passes)) {
+    for (const rate of apiLadder) {
+      const run = await at(rate, apiLadderSeconds, 'api ladder');
+      ladder.push(run);
+      if (!passes(run)) break;
+    }
+  }
+  const maxSustainedPerSec = Math.max(0, ...[...runs, ...ladder].filter(passes).map((run) => run.targetPerSec));
+  return { log: target.log, runs, ladder, maxSustainedPerSec };
+}
+
+/** A new generated transaction per request, stamped with the wall time, as live traffic is. */
+function bodies(): () => string {
+  const generator = new TrafficGenerator(trafficOptions(WORKLOAD_SEED + 8));
+  return () => {
+    const { transaction } = generator.next();
+    transaction.timestamp = new Date().toISOString();
+    return JSON.stringify(transaction);
+  };
+}
+
+async function urlOf(api: FraudChild): Promise<string> {
+  const line = await Promise.race([api.firstLine, sleep(READY_TIMEOUT_MS).then(() => '')]);
+  if (!/^http:\/\/\S+\/$/.test(line)) throw new FraudError('FRAUD_LOG_TIMEOUT', `fraud api printed no URL within ${READY_TIMEOUT_MS / 1000} s: ${line}`);
+  return line;
+}
+
+/** Posts one transaction again and again until it is answered with a decision: both processes are up. */
+async function untilDeciding(url: string, body: () => string, children: FraudChild[], signal: AbortSignal): Promise<void> {
+  const probe = body();
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    throwIfInterrupted(signal);
+    for (const child of children) child.assertAlive();
+    const response = await fetch(`${url}v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: probe }).catch(() => undefined);
+    if (response?.status === 200) return;
+    await response?.arrayBuffer();
+    await sleep(200, signal);
+  }
+  throw new FraudError('FRAUD_LOG_TIMEOUT', `no decision from the API within ${READY_TIMEOUT_MS / 1000} s`);
+}
