@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer } from '@platformatic/kafka';
+import type { ClusterMetadata, Consumer } from '@platformatic/kafka';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
 import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
@@ -15,6 +15,23 @@ async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise
 
 /** The client does not export its Transaction class. */
 type KafkaTransaction = Awaited<ReturnType<KafkaClientProducer['beginTransaction']>>;
+
+/** A transaction begun before its batch is ready (see TransactionalCommitter#prepare). */
+interface Prepared {
+  producer: KafkaClientProducer;
+  opening: Promise<KafkaTransaction>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Well under the transaction timeout (the request timeout, 15 s), counted from the first AddPartitionsToTxn. */
+const PREPARED_IDLE_MS = 3_000;
+/** Output topics whose partitions are added ahead, at most (the detector has three); each partition gets a marker at every commit. */
+const MAX_PREPARED_TOPICS = 8;
+
+/** A message naming each partition of the topics, as the client's addPartitions takes them. */
+function everyPartition(metadata: ClusterMetadata, topics: string[]): Array<{ topic: string; partition: number; value: Buffer }> {
+  return topics.flatMap((topic) => Array.from({ length: metadata.topics.get(topic)?.partitionsCount ?? 0 }, (_, partition) => ({ topic, partition, value: Buffer.alloc(0) })));
+}
 
 /** Outputs in requests the broker accepts, one after the other, all in the transaction. */
 async function sendInRequests(transaction: KafkaTransaction, outputs: OutgoingRecord[]): Promise<void> {
@@ -70,6 +87,12 @@ export class TransactionalCommitter implements BatchCommitter {
   readonly #retired = new Retired();
   readonly #onResult: (result: TransactionResult) => void;
   #producer: KafkaClientProducer | undefined;
+  /** The next batch's transaction, begun ahead (see #prepare). */
+  #prepared: Prepared | undefined;
+  /** An unused prepared transaction being ended: the producer runs one transaction at a time. */
+  #ending: Promise<void> | undefined;
+  /** Topics earlier batches wrote to: their partitions are added to the next transaction before its batch is ready. */
+  readonly #outputTopics = new Set<string>();
 
   constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
@@ -81,16 +104,17 @@ export class TransactionalCommitter implements BatchCommitter {
 
   async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
     if (outputs.length === 0 && positions.length === 0) return;
-    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
+    await this.#ending;
+    const prepared = this.#take() ?? this.#prepare();
+    const { producer } = prepared;
     let transaction: KafkaTransaction | undefined;
     try {
-      const open = await producer.beginTransaction();
-      transaction = open;
+      transaction = await prepared.opening;
+      const open = transaction;
       const withOffsets = positions.length > 0 && generation !== undefined;
-      // AddOffsetsToTxn first: it and AddPartitionsToTxn both go to the transaction
-      // coordinator and must not overlap. Then the produce (partition leaders) and the
-      // TxnOffsetCommit (group coordinator) are independent and go out together.
-      if (withOffsets) await open.addConsumer(this.#client);
+      // The offsets' group and the usual partitions are in the transaction already: the
+      // produce (partition leaders, adding any new partition first) and the TxnOffsetCommit
+      // (group coordinator) are independent and go out together, then EndTxn.
       await settleAll([
         outputs.length > 0 ? sendInRequests(open, outputs) : undefined,
         withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
@@ -102,12 +126,75 @@ export class TransactionalCommitter implements BatchCommitter {
       throw toFraudError(error, 'committing a batch in a Kafka transaction');
     }
     this.#onResult('committed');
+    this.#remember(outputs);
+    this.#prepared = this.#prepare();
   }
 
   async close(): Promise<void> {
+    const prepared = this.#take();
+    if (prepared) await this.#end(prepared);
+    await this.#ending;
     if (this.#producer) this.#retired.close(this.#producer);
     this.#producer = undefined;
     await this.#retired.settled();
+  }
+
+  /**
+   * Begins the next transaction right after a commit, while the next batch is read and
+   * decided: AddOffsetsToTxn and AddPartitionsToTxn (for the output partitions of earlier
+   * batches) are two round trips to the transaction coordinator that would otherwise
+   * come before the batch's produce, and the broker often answers the first with
+   * CONCURRENT_TRANSACTIONS (retried) while it still writes the previous commit's markers.
+   * A partition added but not written to holds up no reader: the last stable offset only
+   * waits for transactions that have written to the partition.
+   */
+  #prepare(): Prepared {
+    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
+    const topics = [...this.#outputTopics];
+    const opening = (async (): Promise<KafkaTransaction> => {
+      const transaction = await producer.beginTransaction();
+      await transaction.addConsumer(this.#client);
+      if (topics.length > 0) {
+        const metadata = await producer.metadata({ topics });
+        await transaction.addPartitions(metadata, everyPartition(metadata, topics));
+      }
+      return transaction;
+    })();
+    opening.catch(() => undefined); // surfaces in commit(); meanwhile not an unhandled rejection
+    const prepared: Prepared = { producer, opening, timer: undefined };
+    // Unused for long, it is ended well before the broker's transaction timeout would abort it and fence the producer.
+    prepared.timer = setTimeout(() => {
+      if (this.#prepared !== prepared) return;
+      this.#prepared = undefined;
+      this.#ending = this.#end(prepared).finally(() => {
+        this.#ending = undefined;
+      });
+    }, PREPARED_IDLE_MS);
+    prepared.timer.unref();
+    return prepared;
+  }
+
+  #take(): Prepared | undefined {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    if (prepared) clearTimeout(prepared.timer);
+    return prepared;
+  }
+
+  /** Aborts a prepared transaction no batch used (it holds no records: nothing is lost). */
+  async #end(prepared: Prepared): Promise<void> {
+    clearTimeout(prepared.timer);
+    try {
+      const transaction = await prepared.opening;
+      await transaction.abort();
+    } catch (error) {
+      // The next commit starts over on a new producer, as after any failed transaction.
+      await this.#abandon(prepared.producer, undefined, error);
+    }
+  }
+
+  #remember(outputs: OutgoingRecord[]): void {
+    for (const record of outputs) if (this.#outputTopics.size < MAX_PREPARED_TOPICS) this.#outputTopics.add(record.topic);
   }
 
   #transactionOf(producer: KafkaClientProducer): TransactionIdentity {
