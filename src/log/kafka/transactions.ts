@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClusterMetadata, Consumer } from '@platformatic/kafka';
+import type { Consumer } from '@platformatic/kafka';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
 import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
@@ -23,15 +23,8 @@ interface Prepared {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** Well under the transaction timeout (the request timeout, 15 s), counted from the first AddPartitionsToTxn. */
+/** Well under the transaction timeout (the request timeout, 15 s), which runs from AddOffsetsToTxn. */
 const PREPARED_IDLE_MS = 3_000;
-/** Output topics whose partitions are added ahead, at most (the detector has three); each partition gets a marker at every commit. */
-const MAX_PREPARED_TOPICS = 8;
-
-/** A message naming each partition of the topics, as the client's addPartitions takes them. */
-function everyPartition(metadata: ClusterMetadata, topics: string[]): Array<{ topic: string; partition: number; value: Buffer }> {
-  return topics.flatMap((topic) => Array.from({ length: metadata.topics.get(topic)?.partitionsCount ?? 0 }, (_, partition) => ({ topic, partition, value: Buffer.alloc(0) })));
-}
 
 /** Outputs in requests the broker accepts, one after the other, all in the transaction. */
 async function sendInRequests(transaction: KafkaTransaction, outputs: OutgoingRecord[]): Promise<void> {
@@ -91,8 +84,6 @@ export class TransactionalCommitter implements BatchCommitter {
   #prepared: Prepared | undefined;
   /** An unused prepared transaction being ended: the producer runs one transaction at a time. */
   #ending: Promise<void> | undefined;
-  /** Topics earlier batches wrote to: their partitions are added to the next transaction before its batch is ready. */
-  readonly #outputTopics = new Set<string>();
 
   constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
@@ -112,9 +103,9 @@ export class TransactionalCommitter implements BatchCommitter {
       transaction = await prepared.opening;
       const open = transaction;
       const withOffsets = positions.length > 0 && generation !== undefined;
-      // The offsets' group and the usual partitions are in the transaction already: the
-      // produce (partition leaders, adding any new partition first) and the TxnOffsetCommit
-      // (group coordinator) are independent and go out together, then EndTxn.
+      // The offsets' group is in the transaction already: the produce (AddPartitionsToTxn,
+      // then the partition leaders) and the TxnOffsetCommit (group coordinator) are
+      // independent and go out together, then EndTxn.
       await settleAll([
         outputs.length > 0 ? sendInRequests(open, outputs) : undefined,
         withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
@@ -126,7 +117,6 @@ export class TransactionalCommitter implements BatchCommitter {
       throw toFraudError(error, 'committing a batch in a Kafka transaction');
     }
     this.#onResult('committed');
-    this.#remember(outputs);
     this.#prepared = this.#prepare();
   }
 
@@ -141,23 +131,18 @@ export class TransactionalCommitter implements BatchCommitter {
 
   /**
    * Begins the next transaction right after a commit, while the next batch is read and
-   * decided: AddOffsetsToTxn and AddPartitionsToTxn (for the output partitions of earlier
-   * batches) are two round trips to the transaction coordinator that would otherwise
-   * come before the batch's produce, and the broker often answers the first with
-   * CONCURRENT_TRANSACTIONS (retried) while it still writes the previous commit's markers.
-   * A partition added but not written to holds up no reader: the last stable offset only
-   * waits for transactions that have written to the partition.
+   * decided: its AddOffsetsToTxn is a round trip to the transaction coordinator that would
+   * otherwise come before the batch's produce, and the one the broker most often answers
+   * with CONCURRENT_TRANSACTIONS (retried) while it still writes the previous commit's
+   * markers. The output partitions are not added ahead: a transaction aborted before it
+   * wrote to them would leave abort markers there with no aborted records, which the
+   * client's read_committed fetch (1.x) fails on.
    */
   #prepare(): Prepared {
     const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
-    const topics = [...this.#outputTopics];
     const opening = (async (): Promise<KafkaTransaction> => {
       const transaction = await producer.beginTransaction();
       await transaction.addConsumer(this.#client);
-      if (topics.length > 0) {
-        const metadata = await producer.metadata({ topics });
-        await transaction.addPartitions(metadata, everyPartition(metadata, topics));
-      }
       return transaction;
     })();
     opening.catch(() => undefined); // surfaces in commit(); meanwhile not an unhandled rejection
@@ -181,7 +166,7 @@ export class TransactionalCommitter implements BatchCommitter {
     return prepared;
   }
 
-  /** Aborts a prepared transaction no batch used (it holds no records: nothing is lost). */
+  /** Aborts a prepared transaction no batch used (it holds no records and no output partition: nothing is lost, no reader sees a marker). */
   async #end(prepared: Prepared): Promise<void> {
     clearTimeout(prepared.timer);
     try {
@@ -191,10 +176,6 @@ export class TransactionalCommitter implements BatchCommitter {
       // The next commit starts over on a new producer, as after any failed transaction.
       await this.#abandon(prepared.producer, undefined, error);
     }
-  }
-
-  #remember(outputs: OutgoingRecord[]): void {
-    for (const record of outputs) if (this.#outputTopics.size < MAX_PREPARED_TOPICS) this.#outputTopics.add(record.topic);
   }
 
   #transactionOf(producer: KafkaClientProducer): TransactionIdentity {
