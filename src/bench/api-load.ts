@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { LatencyHistogram } from './histogram.ts';
 import type { ApiRun } from './types.ts';
 
@@ -34,7 +34,9 @@ export async function loadAt(plan: LoadPlan): Promise<ApiRun> {
   const finished = new Promise<{ error: unknown; result: autocannon.Result | undefined }>((resolve) => {
     finish = resolve;
   });
-  const instance = autocannon({
+  // Loaded here, not at start: every `fraud` command imports the bench's stages.
+  const { default: run } = await import('autocannon');
+  const instance = run({
     url: plan.url,
     connections,
     overallRate: plan.rate,

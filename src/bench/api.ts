@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transaction } from '../domain/transaction.ts';
 import { FraudError } from '../errors.ts';
@@ -71,10 +72,18 @@ async function measure(context: StageContext, target: Target): Promise<ApiLogFig
   const { signal } = context;
   const at = async (rate: number, seconds: number, label: string): Promise<ApiRun> => {
     context.progress.note(`h ${label} ${target.log}: ${rate} requests/s for ${seconds} s`);
-    const run = await loadAt({ url: target.url, rate, seconds, body: target.body, log: target.log, signal });
+    const before = await cpuNow(target.children);
+    const measured = await loadAt({ url: target.url, rate, seconds, body: target.body, log: target.log, signal });
+    const after = await cpuNow(target.children);
+    const perRequest = (used: number): number => (measured.requests > 0 ? Math.round((used / measured.requests) * 100) / 100 : 0);
+    const run: ApiRun = {
+      ...measured,
+      cpuMsPerRequest: { detector: perRequest(after.detector - before.detector), api: perRequest(after.api - before.api), loadGenerator: perRequest(after.self - before.self) },
+    };
     for (const child of target.children) child.assertAlive();
     throwIfInterrupted(signal);
-    context.progress.note(`  p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms at ${run.achievedPerSec}/s, ${JSON.stringify(run.statuses)}${run.sustained ? '' : ' (not sustained)'}`);
+    const cpu = run.cpuMsPerRequest;
+    context.progress.note(`  p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms at ${run.achievedPerSec}/s, ${JSON.stringify(run.statuses)}${run.sustained ? '' : ' (not sustained)'}; CPU ms/request: detector ${cpu?.detector}, api ${cpu?.api}, autocannon ${cpu?.loadGenerator}`);
     return run;
   };
   await at(apiRates[0] ?? 500, apiWarmupSeconds, 'warm-up'); // JIT, connections, the detector's first batches: not counted
@@ -114,6 +123,24 @@ async function urlOf(api: FraudChild): Promise<string> {
   const line = await Promise.race([api.firstLine, sleep(READY_TIMEOUT_MS).then(() => '')]);
   if (!/^http:\/\/\S+\/$/.test(line)) throw new FraudError('FRAUD_LOG_TIMEOUT', `fraud api printed no URL within ${READY_TIMEOUT_MS / 1000} s: ${line}`);
   return line;
+}
+
+/** CPU time used so far (ms) by the detector and API processes and by this one (the load generator). */
+async function cpuNow([detector, api]: FraudChild[]): Promise<{ detector: number; api: number; self: number }> {
+  const own = process.cpuUsage();
+  return { detector: await cpuMsOf(detector?.pid), api: await cpuMsOf(api?.pid), self: (own.user + own.system) / 1000 };
+}
+
+/** utime + stime of a process from /proc (Linux), in ms; 0 where it cannot be read. */
+async function cpuMsOf(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ = 100
+  } catch {
+    return 0;
+  }
 }
 
 /** Posts one transaction again and again until it is answered with a decision: both processes are up. */

@@ -173,6 +173,8 @@ function apiRunText(run: ApiRun): string {
   const notes = [`${formatNumber(run.achievedPerSec)}/s answered, ${run.connections} connections`];
   if (others.length > 0) notes.push(`statuses ${others.map(([status, n]) => `${status}×${n}`).join(' ')}`);
   if (run.errors > 0) notes.push(`${run.errors} errors`);
+  const cpu = run.cpuMsPerRequest;
+  if (cpu) notes.push(`CPU ms/request detector ${cpu.detector}, api ${cpu.api}, autocannon ${cpu.loadGenerator}`);
   notes.push(run.sustained ? 'sustained' : 'NOT sustained');
   return notes.join(', ');
 }

@@ -138,6 +138,12 @@ export interface ApiRun {
   max: number;
   /** The rate reached (95%), every request decided (all 2xx), no error. */
   sustained: boolean;
+  /**
+   * CPU time per answered request of `fraud detect`, `fraud api` and the bench process
+   * (autocannon), in ms: what the machine must give per decision, whatever else runs on it.
+   * The broker's share is not included.
+   */
+  cpuMsPerRequest?: { detector: number; api: number; loadGenerator: number };
 }
 
 export interface ApiLogFigures {

@@ -88,12 +88,12 @@ test('past the deadline: 503 with the fallback, the transaction still decided on
 });
 
 test('429 past the bound of requests waiting, at once, with nothing written for the refused one', async (t) => {
-  const api = await embeddedApi(t, { settings: { deadlineMs: 400, maxInFlight: 2 } });
+  const api = await embeddedApi(t, { settings: { deadlineMs: 2_000, maxInFlight: 2 } });
   const waiting = [api.post(aPayment()), api.post(aPayment())];
   await eventually(async () => (await api.values(api.topics.transactions)).length === 2, 2_000, 5);
   const started = Date.now();
   const refused = await api.post(aPayment());
-  assert.ok(Date.now() - started < 300, 'refused without waiting');
+  assert.ok(Date.now() - started < 1_000, 'refused without waiting for the deadline');
   assert.equal(refused.statusCode, 429);
   assert.equal(refused.headers['retry-after'], '1');
   assert.equal(bodyOf(refused).error, 'FRAUD_API_OVERLOADED');
