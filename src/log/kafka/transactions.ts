@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from '@platformatic/kafka';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
-import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
+import { sleep } from '../../util/wait.ts';
+import { hasBrokerError, isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
 import { PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
 import { createClientProducer, Retired, KafkaProducer, type KafkaClientProducer, type TransactionalProducerId } from './producer.ts';
@@ -22,6 +23,27 @@ interface Prepared {
   opening: Promise<KafkaTransaction>;
   timer: NodeJS.Timeout | undefined;
 }
+
+/**
+ * AddOffsetsToTxn right after a commit, retried past the client's few quick retries while
+ * the broker answers CONCURRENT_TRANSACTIONS (it is still writing the previous commit's
+ * markers, slowly on a loaded machine): no batch waits for it yet, and giving up would
+ * fail the next batch's commit.
+ */
+async function addConsumerPatiently(transaction: KafkaTransaction, client: Consumer): Promise<void> {
+  const deadline = Date.now() + CONCURRENT_PATIENCE_MS;
+  for (;;) {
+    try {
+      await transaction.addConsumer(client);
+      return;
+    } catch (error) {
+      if (!hasBrokerError(error, 'CONCURRENT_TRANSACTIONS') || Date.now() >= deadline) throw error;
+      await sleep(20);
+    }
+  }
+}
+
+const CONCURRENT_PATIENCE_MS = 5_000;
 
 /** Well under the transaction timeout (the request timeout, 15 s), which runs from AddOffsetsToTxn. */
 const PREPARED_IDLE_MS = 3_000;
@@ -142,7 +164,7 @@ export class TransactionalCommitter implements BatchCommitter {
     const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
     const opening = (async (): Promise<KafkaTransaction> => {
       const transaction = await producer.beginTransaction();
-      await transaction.addConsumer(this.#client);
+      await addConsumerPatiently(transaction, this.#client);
       return transaction;
     })();
     opening.catch(() => undefined); // surfaces in commit(); meanwhile not an unhandled rejection
