@@ -16,9 +16,13 @@ import { randomTopic } from '../helpers/topics.ts';
 
 export const seedRules = loadRulesetFile(new URL('../../rules/seed.yaml', import.meta.url).pathname);
 
-/** The API's settings as the defaults make them, with the test's changes. */
+/**
+ * The API's settings as the defaults make them, with the test's changes. The deadline is
+ * long unless a test is about it: tests are not timed, and a loaded machine must not turn
+ * a decision into a fallback.
+ */
 export function apiSettings(overrides: Partial<ApiSettings> = {}): ApiSettings {
-  return { ...ConfigSchema.parse({}).api, port: 0, ...overrides };
+  return { ...ConfigSchema.parse({}).api, port: 0, deadlineMs: 10_000, ...overrides };
 }
 
 export interface ApiUnderTest {

@@ -111,7 +111,7 @@ test("a DUPLICATE_ID dead letter for the request's id answers with the original 
   // The detector-side duplicate suppression is written as the lead specified it: a second
   // transaction with an id already decided goes to the dead letter with `original`, the
   // first decision's record. Until it lands, this writes such a dead letter itself.
-  const api = await embeddedApi(t, { settings: { deadlineMs: 2_000 } });
+  const api = await embeddedApi(t);
   const payment = aPayment();
   const original = JSON.stringify({ ...payment, decision: { verdict: 'legit', score: 0, reasons: [], rules: 'seed-1', decidedAt: new Date().toISOString() } });
   const answer = api.post(payment);

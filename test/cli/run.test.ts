@@ -11,14 +11,14 @@ interface Stats {
   fraud: number;
 }
 
-test('fraud run serves the page and the decision API, decides a stream with fraud in it, then stops cleanly on SIGINT', { timeout: 90_000 }, async (t) => {
+test('fraud run serves the page and the decision API, decides a stream with fraud in it, then stops cleanly on SIGINT', { timeout: 180_000 }, async (t) => {
   const run = startFraud(t, ['run', '--data-dir', tempDir(t), '--port', '0', '--api-port', '0', '--rate', '40', '--seed', '3', '--log-level', 'warn']);
   let url = '';
   assert.ok(
     await eventually(async () => {
       url = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(run.output())?.[1] ?? '';
       return url !== '';
-    }, 30_000),
+    }, 90_000),
     `printed its URL: ${run.output()}`,
   );
   const page = await fetch(url);
