@@ -157,32 +157,6 @@ describe('Kafka log specifics', { timeout: 120_000, ...kafkaTestOptions() }, () 
   });
 
   // The test above is fenced before anything is sent (the zombie's client already rejoined).
-  test('the transaction begun ahead of the next batch and left unused is ended in time: later batches commit, none is fenced', async () => {
-    const input = await topicWith(1);
-    const output = await topicWith(3);
-    const groupId = randomTopic('g');
-    const producer = await log.createProducer();
-    opened.push(producer);
-    const results: string[] = [];
-    const consumer = await log.createConsumer({ topics: [input], groupId, startFrom: 'earliest', exactlyOnce: true, onTransaction: (result) => results.push(result) });
-    opened.push(consumer);
-    await producer.send([{ topic: input, key: 'a', value: 'one' }]);
-    await decide(consumer, await drain(consumer, 1), output, 'first');
-    await new Promise((resolve) => setTimeout(resolve, 4_000)); // past the 3 s a prepared transaction may wait for its batch
-    await producer.send([{ topic: input, key: 'b', value: 'two' }]);
-    await decide(consumer, await drain(consumer, 1), output, 'second');
-    assert.deepEqual(results, ['committed', 'committed'], 'both batches committed; the unused transaction is no batch');
-    const visible: string[] = [];
-    const deadline = Date.now() + 10_000;
-    while (visible.length < 2 && Date.now() < deadline) {
-      visible.length = 0;
-      for (const partition of [0, 1, 2]) for (const record of await log.read({ topic: output, partition, from: 0, maxRecords: 10 })) visible.push(String(record.value));
-      if (visible.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.deepEqual(visible.sort(), ['first one', 'second two']);
-    assert.deepEqual(await consumer.committed([{ topic: input, partition: 0 }]), [{ topic: input, partition: 0, offset: 2 }]);
-  });
-
   // Here the transaction itself carries the old generation, as when the group moves on while
   // the batch is in flight: the group coordinator refuses the TxnOffsetCommit (KIP-447).
   test('the group coordinator refuses a transaction carrying a stale generation, and it is aborted', async (t) => {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from '@platformatic/kafka';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
-import { sleep } from '../../util/wait.ts';
-import { hasBrokerError, isFencingError, kafkaCall, toFraudError } from './errors.ts';
+import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
 import { PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
 import { createClientProducer, Retired, KafkaProducer, type KafkaClientProducer, type TransactionalProducerId } from './producer.ts';
@@ -16,37 +15,6 @@ async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise
 
 /** The client does not export its Transaction class. */
 type KafkaTransaction = Awaited<ReturnType<KafkaClientProducer['beginTransaction']>>;
-
-/** A transaction begun before its batch is ready (see TransactionalCommitter#prepare). */
-interface Prepared {
-  producer: KafkaClientProducer;
-  opening: Promise<KafkaTransaction>;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/**
- * AddOffsetsToTxn right after a commit, retried past the client's few quick retries while
- * the broker answers CONCURRENT_TRANSACTIONS (it is still writing the previous commit's
- * markers, slowly on a loaded machine): no batch waits for it yet, and giving up would
- * fail the next batch's commit.
- */
-async function addConsumerPatiently(transaction: KafkaTransaction, client: Consumer): Promise<void> {
-  const deadline = Date.now() + CONCURRENT_PATIENCE_MS;
-  for (;;) {
-    try {
-      await transaction.addConsumer(client);
-      return;
-    } catch (error) {
-      if (!hasBrokerError(error, 'CONCURRENT_TRANSACTIONS') || Date.now() >= deadline) throw error;
-      await sleep(20);
-    }
-  }
-}
-
-const CONCURRENT_PATIENCE_MS = 5_000;
-
-/** Well under the transaction timeout (the request timeout, 15 s), which runs from AddOffsetsToTxn. */
-const PREPARED_IDLE_MS = 3_000;
 
 /** Outputs in requests the broker accepts, one after the other, all in the transaction. */
 async function sendInRequests(transaction: KafkaTransaction, outputs: OutgoingRecord[]): Promise<void> {
@@ -102,10 +70,6 @@ export class TransactionalCommitter implements BatchCommitter {
   readonly #retired = new Retired();
   readonly #onResult: (result: TransactionResult) => void;
   #producer: KafkaClientProducer | undefined;
-  /** The next batch's transaction, begun ahead (see #prepare). */
-  #prepared: Prepared | undefined;
-  /** An unused prepared transaction being ended: the producer runs one transaction at a time. */
-  #ending: Promise<void> | undefined;
 
   constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
@@ -117,17 +81,16 @@ export class TransactionalCommitter implements BatchCommitter {
 
   async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
     if (outputs.length === 0 && positions.length === 0) return;
-    await this.#ending;
-    const prepared = this.#take() ?? this.#prepare();
-    const { producer } = prepared;
+    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
     let transaction: KafkaTransaction | undefined;
     try {
-      transaction = await prepared.opening;
-      const open = transaction;
+      const open = await producer.beginTransaction();
+      transaction = open;
       const withOffsets = positions.length > 0 && generation !== undefined;
-      // The offsets' group is in the transaction already: the produce (AddPartitionsToTxn,
-      // then the partition leaders) and the TxnOffsetCommit (group coordinator) are
-      // independent and go out together, then EndTxn.
+      // AddOffsetsToTxn first: it and AddPartitionsToTxn both go to the transaction
+      // coordinator and must not overlap. Then the produce (partition leaders) and the
+      // TxnOffsetCommit (group coordinator) are independent and go out together.
+      if (withOffsets) await open.addConsumer(this.#client);
       await settleAll([
         outputs.length > 0 ? sendInRequests(open, outputs) : undefined,
         withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
@@ -139,65 +102,12 @@ export class TransactionalCommitter implements BatchCommitter {
       throw toFraudError(error, 'committing a batch in a Kafka transaction');
     }
     this.#onResult('committed');
-    this.#prepared = this.#prepare();
   }
 
   async close(): Promise<void> {
-    const prepared = this.#take();
-    if (prepared) await this.#end(prepared);
-    await this.#ending;
     if (this.#producer) this.#retired.close(this.#producer);
     this.#producer = undefined;
     await this.#retired.settled();
-  }
-
-  /**
-   * Begins the next transaction right after a commit, while the next batch is read and
-   * decided: its AddOffsetsToTxn is a round trip to the transaction coordinator that would
-   * otherwise come before the batch's produce, and the one the broker most often answers
-   * with CONCURRENT_TRANSACTIONS (retried) while it still writes the previous commit's
-   * markers. The output partitions are not added ahead: a transaction aborted before it
-   * wrote to them would leave abort markers there with no aborted records, which the
-   * client's read_committed fetch (1.x) fails on.
-   */
-  #prepare(): Prepared {
-    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
-    const opening = (async (): Promise<KafkaTransaction> => {
-      const transaction = await producer.beginTransaction();
-      await addConsumerPatiently(transaction, this.#client);
-      return transaction;
-    })();
-    opening.catch(() => undefined); // surfaces in commit(); meanwhile not an unhandled rejection
-    const prepared: Prepared = { producer, opening, timer: undefined };
-    // Unused for long, it is ended well before the broker's transaction timeout would abort it and fence the producer.
-    prepared.timer = setTimeout(() => {
-      if (this.#prepared !== prepared) return;
-      this.#prepared = undefined;
-      this.#ending = this.#end(prepared).finally(() => {
-        this.#ending = undefined;
-      });
-    }, PREPARED_IDLE_MS);
-    prepared.timer.unref();
-    return prepared;
-  }
-
-  #take(): Prepared | undefined {
-    const prepared = this.#prepared;
-    this.#prepared = undefined;
-    if (prepared) clearTimeout(prepared.timer);
-    return prepared;
-  }
-
-  /** Aborts a prepared transaction no batch used (it holds no records and no output partition: nothing is lost, no reader sees a marker). */
-  async #end(prepared: Prepared): Promise<void> {
-    clearTimeout(prepared.timer);
-    try {
-      const transaction = await prepared.opening;
-      await transaction.abort();
-    } catch (error) {
-      // The next commit starts over on a new producer, as after any failed transaction.
-      await this.#abandon(prepared.producer, undefined, error);
-    }
   }
 
   #transactionOf(producer: KafkaClientProducer): TransactionIdentity {
