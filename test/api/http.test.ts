@@ -102,7 +102,8 @@ test('/metrics has the request latency histogram by route and status; unknown pa
   assert.equal(missing.statusCode, 404);
   assert.equal(bodyOf(missing).error, 'FRAUD_API_NOT_FOUND');
   const text = (await api.app.inject({ url: '/metrics' })).body;
-  assert.match(text, /fraud_api_request_seconds_bucket\{le="0\.025",route="\/v1\/decisions",status="200"\} 1/);
+  assert.match(text, /fraud_api_request_seconds_bucket\{le="0\.025",route="\/v1\/decisions",status="200"\} [01]\n/, 'buckets fine enough for a 25 ms budget');
+  assert.match(text, /fraud_api_request_seconds_bucket\{le="\+Inf",route="\/v1\/decisions",status="200"\} 1\n/);
   assert.match(text, /fraud_api_request_seconds_count\{route="\/v1\/decisions",status="400"\} 1/);
   assert.match(text, /fraud_api_outcomes_total\{outcome="decided"\} 1/);
 });
