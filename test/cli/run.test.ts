@@ -12,7 +12,7 @@ interface Stats {
 }
 
 test('fraud run serves the page and the decision API, decides a stream with fraud in it, then stops cleanly on SIGINT', { timeout: 180_000 }, async (t) => {
-  const run = startFraud(t, ['run', '--data-dir', tempDir(t), '--port', '0', '--api-port', '0', '--rate', '40', '--seed', '3', '--log-level', 'warn']);
+  const run = startFraud(t, ['run', '--data-dir', tempDir(t), '--port', '0', '--api-port', '0', '--deadline-ms', '10000', '--rate', '40', '--seed', '3', '--log-level', 'warn']);
   let url = '';
   assert.ok(
     await eventually(async () => {
