@@ -26,6 +26,13 @@ export interface Sizes {
   dashboardRate: number;
   dashboardSeconds: number;
   dashboardWarmupSeconds: number;
+  /** Request rates of the decision API stage, and seconds at each (after a warm-up). */
+  apiRates: number[];
+  apiSeconds: number;
+  apiWarmupSeconds: number;
+  /** Rising rates tried after them, each for `apiLadderSeconds`, up to the first that fails. */
+  apiLadder: number[];
+  apiLadderSeconds: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -46,6 +53,11 @@ export const FULL_SIZES: Sizes = {
   dashboardRate: 10_000,
   dashboardSeconds: 20,
   dashboardWarmupSeconds: 3,
+  apiRates: [500, 1000, 2000],
+  apiSeconds: 10,
+  apiWarmupSeconds: 3,
+  apiLadder: [3000, 4000, 5000, 6000, 8000],
+  apiLadderSeconds: 5,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -66,6 +78,11 @@ export const QUICK_SIZES: Sizes = {
   dashboardRate: 10_000,
   dashboardSeconds: 4,
   dashboardWarmupSeconds: 1,
+  apiRates: [500, 1000, 2000],
+  apiSeconds: 1,
+  apiWarmupSeconds: 1,
+  apiLadder: [3000],
+  apiLadderSeconds: 1,
 };
 
 const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));
@@ -131,6 +148,7 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
       latencyWarmupSeconds: Math.min(sizes.latencyWarmupSeconds, flags.latencySeconds),
       embeddedLatencySeconds: flags.latencySeconds,
       dashboardSeconds: Math.max(2, flags.latencySeconds),
+      apiSeconds: flags.latencySeconds,
     });
   }
   if (flags.stateAccounts !== undefined) sizes.stateAccounts = flags.stateAccounts;

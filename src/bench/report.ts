@@ -1,5 +1,5 @@
 import { formatNumber, ratioOf, ratios, targetChecks, type Ratio, type TargetCheck } from './targets.ts';
-import type { BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ToolRun } from './types.ts';
+import type { ApiLogFigures, ApiRun, BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ToolRun } from './types.ts';
 
 /** One line of the table: which stage, what was measured, the figure, its comparison. */
 export interface Row {
@@ -44,7 +44,7 @@ function perStage(values: BenchResult['stageSeconds']): string {
 /** Every figure measured, in stage order; stages not run have no rows. */
 export function reportRows(figures: BenchFigures): Row[] {
   const all = ratios(figures);
-  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures)];
+  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? [])];
 }
 
 function toolRows({ kafkaTools: tools }: BenchFigures): Row[] {
@@ -101,20 +101,20 @@ function otherRows({ memory, dashboard, stateScale }: BenchFigures): Row[] {
       compared: `account alone ${formatNumber(memory.accountOnlyHeapBytesPerAccount)} B; RSS ${formatNumber(memory.rssBytesPerAccount)} B/account; observe ${formatNumber(memory.observePerSec)}/s`,
     });
   }
-  if (stateScale) {
-    rows.push({
-      stage: 'h',
-      figure: `state of ${formatNumber(stateScale.accounts)} accounts x ${formatNumber(stateScale.payments / stateScale.accounts)} payments over 90 days (${formatNumber(stateScale.entities)} entities), ${formatNumber(stateScale.memoryBudgetMb)} MB budget`,
-      value: `${formatNumber(stateScale.heapBytesPerAccount)} B heap + ${formatNumber(stateScale.diskBytesPerAccount)} B disk per account`,
-      compared: `${formatNumber(stateScale.inMemory)} entities in memory; built at ${formatNumber(stateScale.buildPerSec)}/s; restart decides after ${formatNumber(stateScale.restartFirstDecisionMs)} ms`,
-    });
-  }
   if (dashboard) {
     rows.push({
       stage: 'g',
       figure: `dashboard server at ${formatNumber(dashboard.targetPerSec)}/s (fed ${formatNumber(dashboard.sentPerSec)}/s, ${round1(dashboard.flaggedShare * 100)}% flagged)`,
       value: `CPU ${dashboard.cpuPercent.mean}% (max ${dashboard.cpuPercent.max}%), RSS ${dashboard.rssMb.max} MB`,
       compared: `reads ${formatNumber(dashboard.consumedPerSec)}/s; page (${dashboard.client}) ${formatNumber(dashboard.pageEventsPerSec)} events/s, ${formatNumber(dashboard.pageDecisionsPerSec)} decisions/s`,
+    });
+  }
+  if (stateScale) {
+    rows.push({
+      stage: 'h',
+      figure: `state of ${formatNumber(stateScale.accounts)} accounts x ${formatNumber(stateScale.payments / stateScale.accounts)} payments over 90 days (${formatNumber(stateScale.entities)} entities), ${formatNumber(stateScale.memoryBudgetMb)} MB budget`,
+      value: `${formatNumber(stateScale.heapBytesPerAccount)} B heap + ${formatNumber(stateScale.diskBytesPerAccount)} B disk per account`,
+      compared: `${formatNumber(stateScale.inMemory)} entities in memory; built at ${formatNumber(stateScale.buildPerSec)}/s; restart decides after ${formatNumber(stateScale.restartFirstDecisionMs)} ms`,
     });
   }
   return rows;
@@ -154,7 +154,7 @@ function detectorValue(run: DetectorRunFigures): string {
   return `${formatNumber(run.recordsPerSec)} tx/s (overall ${formatNumber(run.overallPerSec)}/s)`;
 }
 
-function latencyValue(run: LatencyRun): string {
+function latencyValue(run: Pick<LatencyRun, 'p50' | 'p99' | 'p999' | 'max'>): string {
   return `p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms (max ${run.max})`;
 }
 
@@ -162,6 +162,29 @@ function sustainedText(run: LatencyRun): string {
   const input = `in ${formatNumber(run.achievedPerSec)}/s, out ${formatNumber(run.decidedPerSec)}/s`;
   if (run.sustained) return `${input}, sustained`;
   return `${input}, NOT sustained: backlog ${formatNumber(run.backlogAtEnd)} (${run.backlogSeconds} s)${run.undecided > 0 ? `, ${run.undecided} undecided` : ''}`;
+}
+
+function apiRows(logs: ApiLogFigures[]): Row[] {
+  return logs.flatMap((figures) => [
+    ...[...figures.runs, ...figures.ladder].map((run) => ({
+      stage: 'i',
+      figure: `decision API, ${run.log}, exactly-once, ${formatNumber(run.targetPerSec)} requests/s`,
+      value: latencyValue(run),
+      compared: apiRunText(run),
+    })),
+    { stage: 'i', figure: `decision API, ${figures.log}: highest rate sustained with p99 < 50 ms`, value: `${formatNumber(figures.maxSustainedPerSec)} requests/s`, compared: `of the rates tried: ${[...figures.runs, ...figures.ladder].map((run) => formatNumber(run.targetPerSec)).join(', ')}` },
+  ]);
+}
+
+function apiRunText(run: ApiRun): string {
+  const others = Object.entries(run.statuses).filter(([status]) => !status.startsWith('2'));
+  const notes = [`${formatNumber(run.achievedPerSec)}/s answered, ${run.connections} connections`];
+  if (others.length > 0) notes.push(`statuses ${others.map(([status, n]) => `${status}×${n}`).join(' ')}`);
+  if (run.errors > 0) notes.push(`${run.errors} errors`);
+  const cpu = run.cpuMsPerRequest;
+  if (cpu) notes.push(`CPU ms/request detector ${cpu.detector}, api ${cpu.api}, autocannon ${cpu.loadGenerator}`);
+  notes.push(run.sustained ? 'sustained' : 'NOT sustained');
+  return notes.join(', ');
 }
 
 function round1(value: number): number {

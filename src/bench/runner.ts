@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FraudError } from '../errors.ts';
 import { benchBroker, type BenchBroker } from './broker.ts';
 import type { StageContext } from './context.ts';
+import { runApiStage } from './api.ts';
 import { runDashboardStage } from './dashboard.ts';
 import { runDetectorStage } from './detector.ts';
 import { runEmbeddedStage } from './embedded.ts';
@@ -34,6 +35,7 @@ const STAGES: Record<StageId, Stage> = {
   f: { title: 'detector memory', kafka: false, run: async (c) => void (c.figures.memory = await runMemoryStage(c)) },
   g: { title: 'dashboard under load', kafka: true, run: async (c) => void (c.figures.dashboard = await runDashboardStage(c)) },
   h: { title: 'state at scale and a restart on it', kafka: false, run: async (c) => void (c.figures.stateScale = await runStateScaleStage(c)) },
+  i: { title: 'decision API under HTTP load', kafka: true, run: async (c) => void (c.figures.api = await runApiStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

@@ -1,4 +1,4 @@
-import type { BenchFigures, LatencyRun } from './types.ts';
+import type { ApiRun, BenchFigures, LatencyRun } from './types.ts';
 
 /** A figure divided by the figure of Kafka's own tool (or our own client) it is compared with. */
 export interface Ratio {
@@ -52,6 +52,7 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
   const at5000 = figures.latency?.find((run) => run.log === 'kafka' && run.mode === 'at-least-once' && run.targetPerSec === 5000);
   const embedded = figures.embedded?.detector.recordsPerSec;
   const perAccount = figures.memory?.heapBytesPerAccount;
+  const apiKafka = figures.api?.find((entry) => entry.log === 'kafka');
   return [
     atLeast('detector-alo-rate', 'detector at-least-once ≥ 50,000/s', alo, 50_000, '/s'),
     atLeast('detector-eos-rate', 'detector exactly-once ≥ 20,000/s', eos, 20_000, '/s'),
@@ -65,6 +66,8 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
       measured: perAccount === undefined ? 'not measured' : `${formatNumber(perAccount)} bytes`,
       pass: perAccount === undefined ? null : perAccount <= KB,
     },
+    apiLatencyTarget(apiKafka?.runs.find((run) => run.targetPerSec === 1000)),
+    atLeast('api-max-rate', 'decision API ≥ 3,000 requests/s with p99 < 50 ms, Kafka', apiKafka?.maxSustainedPerSec, 3000, '/s'),
   ];
 }
 
@@ -77,6 +80,13 @@ function latencyTarget(run: LatencyRun | undefined): TargetCheck {
   if (!run) return { id: 'latency-p99-5000', target, measured: 'not measured', pass: null };
   const measured = `p99 ${run.p99} ms at ${formatNumber(run.achievedPerSec)}/s${run.sustained ? '' : ', not sustained'}`;
   return { id: 'latency-p99-5000', target, measured, pass: run.sustained && run.p99 <= 25 };
+}
+
+function apiLatencyTarget(run: ApiRun | undefined): TargetCheck {
+  const target = 'decision API p99 ≤ 25 ms at 1,000 requests/s, Kafka exactly-once';
+  if (!run) return { id: 'api-p99-1000', target, measured: 'not measured', pass: null };
+  const measured = `p99 ${run.p99} ms at ${formatNumber(run.achievedPerSec)}/s${run.sustained ? '' : ', not sustained'}`;
+  return { id: 'api-p99-1000', target, measured, pass: run.sustained && run.p99 <= 25 };
 }
 
 export function formatNumber(value: number): string {

@@ -3,7 +3,7 @@
  * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
  */
 
-export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const;
 export type StageId = (typeof STAGES)[number];
 
 /** One run of a Kafka performance tool, as the tool reported it. */
@@ -116,6 +116,46 @@ export interface DashboardFigures {
   seconds: number;
 }
 
+/** One fixed-rate run of autocannon against POST /v1/decisions. */
+export interface ApiRun {
+  log: 'kafka' | 'embedded';
+  targetPerSec: number;
+  /** Answers per second received. */
+  achievedPerSec: number;
+  seconds: number;
+  connections: number;
+  /** Answers received, and the 2xx among them (decisions). */
+  requests: number;
+  decided: number;
+  /** Answers by HTTP status (503: the fallback, past the deadline; 429: overloaded). */
+  statuses: Record<string, number>;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Of the 2xx answers, corrected for coordinated omission, in ms. */
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** The rate reached (95%), every request decided (all 2xx), no error. */
+  sustained: boolean;
+  /**
+   * CPU time per answered request of `fraud detect`, `fraud api` and the bench process
+   * (autocannon), in ms: what the machine must give per decision, whatever else runs on it.
+   * The broker's share is not included.
+   */
+  cpuMsPerRequest?: { detector: number; api: number; loadGenerator: number };
+}
+
+export interface ApiLogFigures {
+  log: 'kafka' | 'embedded';
+  /** At the fixed rates (500, 1,000, 2,000/s). */
+  runs: ApiRun[];
+  /** The rising rates tried after them, up to the first not sustained or with p99 ≥ 50 ms. */
+  ladder: ApiRun[];
+  /** The highest rate sustained with p99 under 50 ms (0 when none was). */
+  maxSustainedPerSec: number;
+}
+
 export interface WorkloadFigures {
   /** Mean, min and max bytes of a generated transaction's JSON. */
   meanBytes: number;
@@ -132,6 +172,7 @@ export interface BenchFigures {
   memory?: MemoryFigures;
   stateScale?: StateScaleFigures;
   dashboard?: DashboardFigures;
+  api?: ApiLogFigures[];
 }
 
 export interface StageFailure {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { FraudError } from '../errors.ts';
+import { apiCommand } from './api.ts';
 import { benchCommand } from './bench.ts';
 import { consumeCommand } from './consume.ts';
 import { dashboardCommand } from './dashboard.ts';
@@ -17,6 +18,7 @@ const commandFactories: Array<() => Command> = [
   produceCommand,
   detectCommand,
   dashboardCommand,
+  apiCommand,
   consumeCommand,
   () => evalCommand(),
   benchCommand,

@@ -25,6 +25,16 @@ export function addDashboardOptions(command: Command): Command {
     .option('--token <token>', 'dashboard access token, required off loopback (env DASHBOARD_TOKEN)');
 }
 
+/** The decision API's settings (config.api); `--api-` so they never clash with the dashboard's in `fraud run`. */
+export function addApiOptions(command: Command): Command {
+  return command
+    .option('--api-host <host>', 'decision API address (env API_HOST, default 127.0.0.1)')
+    .option('--api-port <n>', 'decision API port, 0 = any free one (env API_PORT, default 5100)')
+    .option('--api-token <token>', 'decision API bearer token, required off loopback (env API_TOKEN)')
+    .option('--deadline-ms <ms>', 'a request without its decision by then gets the fallback, 503 (env API_DEADLINE_MS, default 200)')
+    .addOption(new Option('--fallback <verdict>', 'verdict the 503 answer names (env API_FALLBACK, default review)').choices(['legit', 'allow', 'review']));
+}
+
 /** Settings from defaults, file, environment and these flags; exits with code 2 listing every problem. */
 export function configFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Config {
   return loadConfig({ env, flags, file: typeof flags.config === 'string' ? flags.config : undefined });

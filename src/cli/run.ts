@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
+import { checkApiSettings, startApi } from '../api/index.ts';
 import type { Config } from '../config/schema.ts';
 import { checkDashboardSettings, startDashboard } from '../dashboard/index.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
@@ -12,7 +13,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { startDetector } from './detect.ts';
 import { untilStopped } from './lifecycle.ts';
-import { addDashboardOptions, addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
+import { addApiOptions, addDashboardOptions, addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
 
 const RunOptions = z.object({
   seed: wholeNumberFlag(0, 2 ** 31 - 1),
@@ -20,10 +21,10 @@ const RunOptions = z.object({
   count: wholeNumberFlag(1, Number.MAX_SAFE_INTEGER),
 });
 
-/** `fraud run` (= `npm start`): the seed's three programs in one process, on the embedded log unless --brokers. */
+/** `fraud run` (= `npm start`): the seed's three programs and the decision API in one process, on the embedded log unless --brokers. */
 export function runCommand(): Command {
-  return addDashboardOptions(addLogOptions(new Command('run')))
-    .description('generator, detector and dashboard in one process; open the printed URL')
+  return addApiOptions(addDashboardOptions(addLogOptions(new Command('run'))))
+    .description('generator, detector, dashboard and decision API in one process; open the printed URL')
     .option('--rate <n>', 'generated transactions per second (env TRANSACTIONS_PER_SECOND, default 2)')
     .option('--seed <n>', 'seed of the generator')
     .option('--count <n>', 'stop generating after N transactions (detector and dashboard keep running)')
@@ -31,6 +32,7 @@ export function runCommand(): Command {
     .action(async (flags: Record<string, unknown>) => {
       const { config, options } = configAndOptions(RunOptions, flags);
       checkDashboardSettings(config.dashboard);
+      checkApiSettings(config.api);
       const logger = createLogger(config.logLevel);
       const metrics = createMetrics();
       const log = await openLog(config);
@@ -61,7 +63,11 @@ async function runPipeline(options: PipelineOptions): Promise<void> {
   const stopAll = (): void => stop.abort();
   options.signal.addEventListener('abort', stopAll, { once: true });
   const dashboard = await startDashboard({ log, topics: config.topics, ...config.dashboard, metrics, logger, followRules: { file: options.rules } });
-  process.stdout.write(`\n  Fraud detector running on the ${log.kind} log. Open ${dashboard.url}\n\n`);
+  const api = await startApi({ log, topics: config.topics, settings: config.api, maxRecordBytes: config.maxRecordBytes, metrics, logger }).catch(async (error: unknown) => {
+    await dashboard.close();
+    throw error;
+  });
+  process.stdout.write(`\n  Fraud detector running on the ${log.kind} log. Open ${dashboard.url}\n  Decision API: POST ${api.url}v1/decisions\n\n`);
   const failFast = <T>(work: Promise<T>): Promise<T> =>
     work.catch((error: unknown) => {
       stopAll();
@@ -74,6 +80,7 @@ async function runPipeline(options: PipelineOptions): Promise<void> {
     ]);
   } finally {
     options.signal.removeEventListener('abort', stopAll);
+    await api.close();
     await dashboard.close();
   }
 }

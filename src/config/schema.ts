@@ -76,6 +76,27 @@ export const ConfigSchema = z
         recentDecisions: z.number().int().min(1).max(10_000).default(200),
       })
       .prefault({}),
+    api: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(5100),
+        /** Required when the API listens beyond loopback; clients send it as `Authorization: Bearer`. */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** How long a request waits for its decision before the fallback answer (503). */
+        deadlineMs: z.number().int('must be a whole number').min(1, 'must be from 1 to 60000').max(60_000, 'must be from 1 to 60000').default(200),
+        /** The verdict a 503 tells the caller to apply; `allow` is another name for `legit`. */
+        fallback: z
+          .enum(['legit', 'allow', 'review'], { message: 'must be legit (or allow) or review' })
+          .transform((value) => (value === 'allow' ? 'legit' : value))
+          .default('review'),
+        /** Requests waiting for a decision at most; more are refused with 429. */
+        maxInFlight: z.number().int().min(1, 'must be from 1 to 100000').max(100_000, 'must be from 1 to 100000').default(1024),
+        /** Idempotency keys remembered (with their answers) at most; the oldest are forgotten first. */
+        idempotencyKeys: z.number().int().min(1).max(10_000_000).default(100_000),
+        /** How long an answer is returned again for its Idempotency-Key. */
+        idempotencySeconds: z.number().int().min(1).max(604_800).default(600),
+      })
+      .prefault({}),
     detector: z
       .object({
         groupId: z.string().min(1).default('fraud-detector'),

@@ -77,7 +77,7 @@ export class Access {
 }
 
 /** Constant time whatever the lengths: both sides are hashed to the same size first. */
-function safeEqual(a: Buffer, b: Buffer): boolean {
+export function safeEqual(a: Buffer, b: Buffer): boolean {
   const key = 'fraud-dashboard-compare';
   const digestA = createHmac('sha256', key).update(a).digest();
   const digestB = createHmac('sha256', key).update(b).digest();
@@ -92,7 +92,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-function hostIsLocal(host: string | undefined): boolean {
+export function hostIsLocal(host: string | undefined): boolean {
   if (host === undefined) return false;
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
   return isLoopback(name);

@@ -27,15 +27,21 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
 }
 
 function listenError(error: unknown, options: DashboardOptions): unknown {
+  return listenFailure(error, { what: 'the dashboard', host: options.host, port: options.port, hostFlag: '--host', portFlag: '--port' });
+}
+
+/** Why a server could not listen, as a configuration problem naming the flag to change where it is one. */
+export function listenFailure(error: unknown, where: { what: string; host: string; port: number; hostFlag: string; portFlag: string }): unknown {
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  const where = `${options.host}:${options.port}`;
+  const { host, port, hostFlag, portFlag } = where;
   const problems: Record<string, string> = {
-    EADDRINUSE: `port: ${options.port} is already in use on ${options.host} (--port)`,
-    EACCES: `port: ${options.port} needs privileges on ${options.host}; use a port above 1023 (--port)`,
-    EADDRNOTAVAIL: `host: ${options.host} is not an address of this machine (--host)`,
-    ENOTFOUND: `host: ${options.host} does not resolve (--host)`,
+    EADDRINUSE: `port: ${port} is already in use on ${host} (${portFlag})`,
+    EACCES: `port: ${port} needs privileges on ${host}; use a port above 1023 (${portFlag})`,
+    EADDRNOTAVAIL: `host: ${host} is not an address of this machine (${hostFlag})`,
+    ENOTFOUND: `host: ${host} does not resolve (${hostFlag})`,
   };
   const problem = typeof code === 'string' ? problems[code] : undefined;
-  if (problem === undefined) return new FraudError('FRAUD_INTERNAL', `the dashboard cannot listen on ${where}`, { cause: error });
-  return new FraudError('FRAUD_CONFIG_INVALID', `the dashboard cannot listen on ${where}`, { cause: error, problems: [problem], canRetry: code === 'EADDRINUSE' });
+  const message = `${where.what} cannot listen on ${host}:${port}`;
+  if (problem === undefined) return new FraudError('FRAUD_INTERNAL', message, { cause: error });
+  return new FraudError('FRAUD_CONFIG_INVALID', message, { cause: error, problems: [problem], canRetry: code === 'EADDRINUSE' });
 }

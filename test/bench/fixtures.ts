@@ -1,4 +1,4 @@
-import type { BenchFigures, BenchResult, DetectorRunFigures, LatencyRun } from '../../src/bench/types.ts';
+import type { ApiRun, BenchFigures, BenchResult, DetectorRunFigures, LatencyRun } from '../../src/bench/types.ts';
 
 export function aDetectorRun(overrides: Partial<DetectorRunFigures> = {}): DetectorRunFigures {
   return { mode: 'at-least-once', records: 500_000, recordsPerSec: 60_000, overallPerSec: 55_000, startupMs: 300, batches: 1000, ...overrides };
@@ -20,6 +20,26 @@ export function aLatencyRun(overrides: Partial<LatencyRun> = {}): LatencyRun {
     backlogAtEnd: 20,
     backlogSeconds: 0,
     undecided: 0,
+    sustained: true,
+    ...overrides,
+  };
+}
+
+export function anApiRun(overrides: Partial<ApiRun> = {}): ApiRun {
+  return {
+    log: 'kafka',
+    targetPerSec: 1000,
+    achievedPerSec: 999,
+    seconds: 10,
+    connections: 100,
+    requests: 9990,
+    decided: 9990,
+    statuses: { 200: 9990 },
+    errors: 0,
+    p50: 6.1,
+    p99: 21.4,
+    p999: 38,
+    max: 44,
     sustained: true,
     ...overrides,
   };
@@ -54,6 +74,14 @@ export function allFigures(): BenchFigures {
       rssMb: { mean: 250, max: 280 },
       seconds: 20,
     },
+    api: [
+      {
+        log: 'kafka',
+        runs: [anApiRun({ targetPerSec: 500 }), anApiRun(), anApiRun({ targetPerSec: 2000, p99: 30 })],
+        ladder: [anApiRun({ targetPerSec: 3000, p99: 45 }), anApiRun({ targetPerSec: 4000, p99: 80, sustained: false, statuses: { 200: 19_000, 503: 20 } })],
+        maxSustainedPerSec: 3000,
+      },
+    ],
   };
 }
 
@@ -65,7 +93,7 @@ export function aBenchResult(figures: BenchFigures = allFigures(), overrides: Pa
     machine: { cpus: 2, node: 'v20.20.0', platform: 'linux-x64' },
     kafka: { brokers: '127.0.0.1:19292', startedByBench: true, version: '4.4.0' },
     workload: { meanBytes: 317, minBytes: 250, maxBytes: 334 },
-    stages: ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+    stages: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'],
     figures,
     stageSeconds: { a: 40, b: 20 },
     stageLoad: { a: 2.5, b: 3.1 },

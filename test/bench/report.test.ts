@@ -44,6 +44,8 @@ describe('bench targets', () => {
     assert.equal(check(checks, 'latency-p99-5000').pass, true); // 18.5 ms, sustained
     assert.equal(check(checks, 'embedded-rate').pass, false); // 45,000 < 50,000
     assert.equal(check(checks, 'memory-per-account').pass, false); // 1,100 > 1,024
+    assert.equal(check(checks, 'api-p99-1000').pass, true); // 21.4 ms at 1,000/s, sustained
+    assert.equal(check(checks, 'api-max-rate').pass, true); // 3,000/s
   });
 
   test('a latency within target at a rate not sustained fails', () => {
@@ -57,7 +59,7 @@ describe('bench targets', () => {
   test('are "not measured" (pass null) for stages not run', () => {
     const checks = targetChecks({ detector: { atLeastOnce: aDetectorRun({ recordsPerSec: 49_999 }), exactlyOnce: aDetectorRun({ mode: 'exactly-once' }) } });
     assert.equal(check(checks, 'detector-alo-rate').pass, false);
-    for (const id of ['detector-alo-share', 'latency-p99-5000', 'embedded-rate', 'memory-per-account']) {
+    for (const id of ['detector-alo-share', 'latency-p99-5000', 'embedded-rate', 'memory-per-account', 'api-p99-1000', 'api-max-rate']) {
       assert.equal(check(checks, id).pass, null, id);
       assert.equal(check(checks, id).measured, 'not measured');
     }
@@ -69,8 +71,11 @@ describe('bench report', () => {
     const rows = reportRows(allFigures());
     assert.deepEqual(
       rows.map((row) => row.stage),
-      ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'd', 'd', 'd', 'e', 'e', 'f', 'g'],
+      ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'd', 'd', 'd', 'e', 'e', 'f', 'g', 'i', 'i', 'i', 'i', 'i', 'i'],
     );
+    const ladder = rows.find((row) => row.figure === 'decision API, kafka, exactly-once, 4,000 requests/s');
+    assert.match(ladder?.compared ?? '', /statuses 503×20, NOT sustained/);
+    assert.equal(rows.at(-1)?.value, '3,000 requests/s');
     const eos = rows.find((row) => row.figure === 'detector on Kafka, exactly-once');
     assert.equal(eos?.value, '20,000 tx/s (overall 55,000/s)');
     assert.equal(eos?.compared, '0.2 × ProducerPerf, 0.25 × txn ProducerPerf');
@@ -93,7 +98,7 @@ describe('bench report', () => {
     const parsed = JSON.parse(jsonReport(aBenchResult())) as { figures: { detector: { atLeastOnce: { recordsPerSec: number } } }; ratios: unknown[]; targets: Array<{ pass: boolean | null }> };
     assert.equal(parsed.figures.detector.atLeastOnce.recordsPerSec, 60_000);
     assert.equal(parsed.ratios.length, 7);
-    assert.equal(parsed.targets.length, 7);
+    assert.equal(parsed.targets.length, 9);
     assert.ok(parsed.targets.every((target) => target.pass !== undefined), 'pass is true, false or null, never missing');
   });
 });
