@@ -1,3 +1,4 @@
+import { IDEMPOTENT_HEADER } from '../detector/processor.ts';
 import { createHash } from 'node:crypto';
 import { parseTransaction } from '../domain/validation.ts';
 import type { LogProducer } from '../log/types.ts';
@@ -78,7 +79,8 @@ export class DecisionDesk {
   #start(what: { id: string; key: string | undefined; fingerprint: string; source: string; value: string }): Attempt {
     const { producer, replies, transactionsTopic, lateWaitMs, settings } = this.#options;
     const expectation = replies.expect(what.id, what.source); // before producing: the reply cannot come first
-    const sent = producer.send([{ topic: transactionsTopic, key: what.source, value: what.value }]);
+    // The header asks the detector to decide this id once, whichever API instance writes it again.
+    const sent = producer.send([{ topic: transactionsTopic, key: what.source, value: what.value, headers: { [IDEMPOTENT_HEADER]: '1' } }]);
     const attempt: Attempt = { id: what.id, fingerprint: what.fingerprint, outcome: Promise.resolve(undefined), answer: undefined, timedOut: false, createdAt: this.#options.now() };
     const giveUp = (): void => {
       expectation.cancel();

@@ -35,6 +35,12 @@ export const INPUT_TIMESTAMP_HEADER = 'fraud-input-timestamp';
 export const EVIDENCE_HEADER = 'fraud-evidence';
 /** Header listing the shadow rules that fired (JSON array of ids): counted, never part of the verdict. */
 export const SHADOW_HEADER = 'fraud-shadow';
+/**
+ * Header of a transaction to be decided once by its id (the decision API writes it): a
+ * second record of the same id, a client's retry through another API instance, goes to
+ * the dead letter as DUPLICATE_ID with the first decision, and changes no state.
+ */
+export const IDEMPOTENT_HEADER = 'fraud-idempotent';
 
 export type ProcessedRecord =
   | {
@@ -96,8 +102,16 @@ export class BatchProcessor {
         continue;
       }
       store.at(item.record.partition, item.record.offset);
+      const duplicate = this.#duplicateOf(item);
       if (!item.decide) {
-        if (item.parsed.ok) this.#features(item, item.parsed.transaction, ruleset);
+        if (item.parsed.ok && duplicate === undefined) this.#features(item, item.parsed.transaction, ruleset);
+        continue;
+      }
+      if (duplicate !== undefined) {
+        const result = this.#duplicate(item, duplicate);
+        processed.push(result);
+        outputs.push(this.#toOutput(result));
+        decided.push(item.record);
         continue;
       }
       const result = this.#processOne(item, ruleset, decidedAt);
@@ -106,6 +120,30 @@ export class BatchProcessor {
       decided.push(item.record);
     }
     return { outputs, positions: nextPositions(decided), processed, labels };
+  }
+
+  /**
+   * A record that asks to be decided once whose id is already indexed: the first one's
+   * decision (a string, possibly empty when another detector made it); else undefined.
+   */
+  #duplicateOf(item: InputItem): string | undefined {
+    if (item.record.headers[IDEMPOTENT_HEADER] === undefined || !item.parsed.ok) return undefined;
+    const id = item.parsed.transaction.id;
+    if (typeof id !== 'string' || id.length === 0) return undefined;
+    const seen = this.#options.store.transactions.find(id, item.eventTime);
+    return seen ? (seen.decision ?? '') : undefined;
+  }
+
+  #duplicate(item: InputItem, decision: string): ProcessedRecord {
+    const { record, parsed } = item;
+    const letter = toDeadLetter(record, { error: 'DUPLICATE_ID', reason: 'this transaction id was decided before: the first decision stands' }, this.#options.maxRecordBytes);
+    if (parsed.ok && decision.length > 0) {
+      const fallbackId = derivedId(record.topic, record.partition, record.offset);
+      letter.original = decidedJson(parsed.text, parsed.transaction, JSON.parse(decision) as Decision, fallbackId);
+    } else {
+      letter.original = null;
+    }
+    return { kind: 'dead-letter', record, deadLetter: letter };
   }
 
   #label(item: InputItem, ruleset: Ruleset, counts: BatchResult['labels']): void {
@@ -144,6 +182,9 @@ export class BatchProcessor {
       decidedAt,
     };
     const fallbackId = derivedId(record.topic, record.partition, record.offset);
+    if (record.headers[IDEMPOTENT_HEADER] !== undefined && this.#options.store.transactions.enabled && typeof transaction.id === 'string') {
+      this.#options.store.transactions.note(transaction, transaction.id, item.eventTime, this.#view.context.channel, JSON.stringify(decision));
+    }
     return {
       kind: 'decision',
       record,

@@ -15,6 +15,7 @@ export const DeadLetterCodes = {
   INVALID_CURRENCY: 'the currency is not an ISO 4217 code',
   INVALID_TIMESTAMP: 'the timestamp is not ISO-8601 or epoch milliseconds',
   DECIDE_FAILED: 'the detector failed on this record',
+  DUPLICATE_ID: 'a transaction of this id, written through the decision API, was decided before',
 } as const;
 
 export type DeadLetterCode = keyof typeof DeadLetterCodes;
@@ -31,6 +32,8 @@ export interface DeadLetter {
   /** Size of the original value; the payload is cut to `maxPayloadBytes` (the original stays in its topic). */
   payloadBytes: number;
   payloadTruncated: boolean;
+  /** DUPLICATE_ID: the first decision of the id, as its output record (null when another detector made it). */
+  original?: string | null;
 }
 
 export function toDeadLetter(

@@ -74,3 +74,18 @@ test("the Handbook's terminal risk: frauds among the transactions of the 7 days 
   const decided = verdicts(processor, items);
   assert.deepEqual(decided.slice(4), ['fraud'], '2 of the 4 payments of [t - 14 d, t - 7 d]');
 });
+
+test('a transaction the decision API wrote twice (the same id) is decided once: the second is DUPLICATE_ID with the first decision, and counts nothing', () => {
+  const processor = processorReading('f.source.history >= 2');
+  const tx = aTransaction({ id: 'idem-1', source: 'acct-z', target: 'shop', amount: 42, timestamp: new Date(T0).toISOString() });
+  const first = aRecord(tx, { headers: { 'fraud-idempotent': '1' } });
+  const again = aRecord(tx, { offset: 1, headers: { 'fraud-idempotent': '1' } });
+  const later = aRecord({ ...tx, id: 'other' }, { offset: 2 });
+  const { processed, outputs } = processor.process(toItems([first, again, later]));
+  assert.equal(processed[0]?.kind, 'decision');
+  assert.equal(processed[1]?.kind, 'dead-letter');
+  const letter = JSON.parse(String(outputs[1]?.value)) as { error: string; original: string };
+  assert.equal(letter.error, 'DUPLICATE_ID');
+  assert.equal(letter.original, outputs[0]?.value, 'the first decision, byte for byte');
+  assert.ok(processed[2]?.kind === 'decision' && processed[2].decision.verdict === 'legit', 'the duplicate did not count as history');
+});

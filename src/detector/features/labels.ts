@@ -49,5 +49,6 @@ function partiesOf(label: Label, channels: ChannelVocabulary): IndexedTransactio
     transfer: channels.classify(label.channel) === ChannelClass.TRANSFER,
     device: label.device,
     ip: label.ip,
+    decision: undefined,
   };
 }

@@ -11,6 +11,8 @@ export interface IndexedTransaction {
   transfer: boolean;
   device: string | undefined;
   ip: string | undefined;
+  /** Its decision, when this detector made it for a record that asked to be decided once (the decision API's). */
+  decision: string | undefined;
 }
 
 /** Where the index's entries live between checkpoints: the local store's `tx` table. */
@@ -18,7 +20,7 @@ export interface TxIndexStore {
   getTransaction(id: string): Buffer | undefined;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * Transactions by id, for the labels that name only an id: a label becomes known days or
@@ -44,9 +46,9 @@ export class TxIndex {
     return this.#horizonMs > 0;
   }
 
-  note(tx: Transaction, id: string, eventTime: number, channel: ChannelClass): void {
+  note(tx: Transaction, id: string, eventTime: number, channel: ChannelClass, decision?: string): void {
     if (!this.enabled) return;
-    this.#dirty.set(id, encode(tx, eventTime, channel));
+    this.#dirty.set(id, encode(tx, eventTime, channel, decision));
   }
 
   /** The transaction if indexed and not older than the horizon at `now`. */
@@ -85,8 +87,8 @@ export class TxIndex {
   }
 }
 
-function encode(tx: Transaction, eventTime: number, channel: ChannelClass): Buffer {
-  const parts = [tx.source, str(tx.card), tx.target, str(tx.device), str(tx.ip)].map((value) => Buffer.from(value, 'utf8'));
+function encode(tx: Transaction, eventTime: number, channel: ChannelClass, decision = ''): Buffer {
+  const parts = [tx.source, str(tx.card), tx.target, str(tx.device), str(tx.ip), decision].map((value) => Buffer.from(value, 'utf8'));
   const size = 1 + 8 + 1 + parts.reduce((sum, part) => sum + 2 + part.length, 0);
   const out = Buffer.allocUnsafe(size);
   let at = out.writeUInt8(VERSION, 0);
@@ -105,14 +107,14 @@ function decode(bytes: Buffer): IndexedTransaction | undefined {
   const channel = bytes.readUInt8(9);
   let at = 10;
   const parts: string[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const length = bytes.readUInt16LE(at);
     at += 2;
     parts.push(bytes.toString('utf8', at, at + length));
     at += length;
   }
-  const [account = '', card = '', target = '', device = '', ip = ''] = parts;
-  return { eventTime, account, card: card || undefined, target, transfer: channel === ChannelClass.TRANSFER, device: device || undefined, ip: ip || undefined };
+  const [account = '', card = '', target = '', device = '', ip = '', decision = ''] = parts;
+  return { eventTime, account, card: card || undefined, target, transfer: channel === ChannelClass.TRANSFER, device: device || undefined, ip: ip || undefined, decision: decision || undefined };
 }
 
 function str(value: unknown): string {
