@@ -5,11 +5,15 @@
  * start fails the run: no Kafka test may skip there. Elsewhere the Kafka tests skip and
  * say why.
  *
+ * The CLI tests run `bin/fraud.js`, which runs the compiled dist/, as users do: the runner
+ * builds first when src/ changed since the last build (a second or two; nothing when fresh).
+ *
  * Usage: npm test [-- test/some/file.test.ts ...]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureFreshBuild } from '../bin/checkout.js';
 import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -57,6 +61,7 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
   const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
+  ensureFreshBuild({ log: (text) => console.error(text.trimEnd()) });
   console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
   const kafka = await kafkaForTests();
   try {

@@ -14,6 +14,7 @@ export const ErrorCodes = {
   FRAUD_KAFKA_SETUP: 'the local Kafka broker cannot be set up',
   FRAUD_INPUT_FILE: 'the input file cannot be read',
   FRAUD_RULES_INVALID: 'invalid ruleset',
+  FRAUD_BUILD: 'dist/ could not be built from src/ (a checkout only)',
   FRAUD_INTERNAL: 'internal error',
 } as const;
 

@@ -22,6 +22,8 @@ export interface Sizes {
   dashboardRate: number;
   dashboardSeconds: number;
   dashboardWarmupSeconds: number;
+  /** Measured runs of each command of the start-up stage (after one warm-up run). */
+  startupRuns: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -39,6 +41,7 @@ export const FULL_SIZES: Sizes = {
   dashboardRate: 10_000,
   dashboardSeconds: 20,
   dashboardWarmupSeconds: 3,
+  startupRuns: 10,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -56,6 +59,7 @@ export const QUICK_SIZES: Sizes = {
   dashboardRate: 10_000,
   dashboardSeconds: 4,
   dashboardWarmupSeconds: 1,
+  startupRuns: 5,
 };
 
 const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));

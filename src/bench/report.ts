@@ -1,5 +1,5 @@
 import { formatNumber, ratioOf, ratios, targetChecks, type Ratio, type TargetCheck } from './targets.ts';
-import type { BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ToolRun } from './types.ts';
+import type { BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ProcessRuns, StartupFigures, ToolRun } from './types.ts';
 
 /** One line of the table: which stage, what was measured, the figure, its comparison. */
 export interface Row {
@@ -91,7 +91,7 @@ function embeddedRows({ embedded }: BenchFigures, all: Ratio[]): Row[] {
   ];
 }
 
-function otherRows({ memory, dashboard }: BenchFigures): Row[] {
+function otherRows({ memory, dashboard, startup }: BenchFigures): Row[] {
   const rows: Row[] = [];
   if (memory) {
     rows.push({
@@ -109,7 +109,23 @@ function otherRows({ memory, dashboard }: BenchFigures): Row[] {
       compared: `reads ${formatNumber(dashboard.consumedPerSec)}/s; page (${dashboard.client}) ${formatNumber(dashboard.pageEventsPerSec)} events/s, ${formatNumber(dashboard.pageDecisionsPerSec)} decisions/s`,
     });
   }
+  if (startup) rows.push(...startupRows(startup));
   return rows;
+}
+
+function startupRows(startup: StartupFigures): Row[] {
+  const base = startup.commands.nodeBaseline;
+  const row = (figure: string, runs: ProcessRuns, compared: string): Row => ({
+    stage: 'h',
+    figure,
+    value: `${formatNumber(runs.wallMs)} ms wall`,
+    compared: `CPU ${formatNumber(runs.cpuMs)} ms, RSS ${formatNumber(runs.maxRssMb)} MB${compared}`,
+  });
+  return [
+    row('node -e 0 (any Node program)', base, `; median of ${startup.runs}, ${startup.node}`),
+    row('fraud --help', startup.commands.help, `; ${times(round1(startup.commands.help.wallMs / base.wallMs), 'node -e 0')}`),
+    row('fraud consume --count 1 (embedded log)', startup.commands.consumeOne, `; ${times(round1(startup.commands.consumeOne.wallMs / base.wallMs), 'node -e 0')}`),
+  ];
 }
 
 /** With --cpu-prof: the heaviest functions of each timed detector run, for whoever optimises it. */

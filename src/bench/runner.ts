@@ -15,6 +15,7 @@ import { runClients } from './producer.ts';
 import type { Progress } from './progress.ts';
 import { deleteKafkaTopics } from './topics.ts';
 import type { BenchResult, StageFailure, StageId } from './types.ts';
+import { runStartupStage } from './startup.ts';
 import { prepareWorkload } from './workload.ts';
 
 interface Stage {
@@ -32,6 +33,7 @@ const STAGES: Record<StageId, Stage> = {
   e: { title: 'the embedded log', kafka: false, run: async (c) => void (c.figures.embedded = await runEmbeddedStage(c)) },
   f: { title: 'detector memory', kafka: false, run: async (c) => void (c.figures.memory = await runMemoryStage(c)) },
   g: { title: 'dashboard under load', kafka: true, run: async (c) => void (c.figures.dashboard = await runDashboardStage(c)) },
+  h: { title: 'start-up of fraud commands', kafka: false, run: async (c) => void (c.figures.startup = await runStartupStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

@@ -6,7 +6,10 @@ import { FraudError } from '../errors.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { addLogOptions, configAndOptions } from './options.ts';
 
-const PublishOptions = z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').default('default') });
+const PublishOptions = z.object({
+  name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').default('default'),
+  json: z.boolean().default(false),
+});
 
 /** `fraud rules check|publish`: validate a ruleset, and hand it to running detectors through the rules topic. */
 export function rulesCommand(): Command {
@@ -15,9 +18,11 @@ export function rulesCommand(): Command {
     new Command('check')
       .description('compile a ruleset file and list every problem; exit code 2 when invalid')
       .argument('[file]', 'ruleset file, YAML or JSON', DEFAULT_RULES_FILE)
-      .action((file: string) => {
+      .option('--json', 'print { file, version, rules, valid } as JSON')
+      .action((file: string, flags: { json?: boolean }) => {
         const ruleset = parseRulesetText(readText(file), file);
-        process.stdout.write(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
+        const summary = { file, version: ruleset.version, rules: ruleset.rules.length, valid: true };
+        process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
       }),
   );
   rules.addCommand(
@@ -26,6 +31,7 @@ export function rulesCommand(): Command {
       .argument('<file>', 'ruleset file, YAML or JSON')
       .option('--name <name>', 'key of the ruleset on the compacted topic', 'default')
       .option('--rules-topic <name>', 'env RULES_TOPIC')
+      .option('--json', 'print { version, rules, topic, name } as JSON')
       .action(async (file: string, flags: Record<string, unknown>) => {
         const { config, options } = configAndOptions(PublishOptions, flags);
         if (typeof flags.rulesTopic === 'string') config.topics.rules = flags.rulesTopic;
@@ -40,7 +46,10 @@ export function rulesCommand(): Command {
         } finally {
           await log.close();
         }
-        process.stdout.write(`published ruleset ${ruleset.version} (${ruleset.rules.length} rules) to ${config.topics.rules} as "${options.name}"\n`);
+        const published = { version: ruleset.version, rules: ruleset.rules.length, topic: config.topics.rules, name: options.name };
+        process.stdout.write(
+          options.json ? `${JSON.stringify(published)}\n` : `published ruleset ${ruleset.version} (${ruleset.rules.length} rules) to ${config.topics.rules} as "${options.name}"\n`,
+        );
       }),
   );
   return rules;
