@@ -4,5 +4,5 @@ export declare const SRC_DIR: string;
 export declare const DIST_DIR: string;
 export declare const STAMP_FILE: string;
 export declare function sourceState(srcDir?: string): { files: number; newestMs: number };
-export declare function staleReason(): string | undefined;
+export declare function staleReason(root?: string): string | undefined;
 export declare function ensureFreshBuild(options?: { log?: (text: string) => void }): void;

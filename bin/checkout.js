@@ -29,15 +29,16 @@ export function sourceState(srcDir = SRC_DIR) {
 }
 
 /** Why dist/ does not match src/, or undefined when it does (or when this is no checkout). */
-export function staleReason() {
-  if (!existsSync(SRC_DIR)) return undefined;
+export function staleReason(root = ROOT) {
+  const srcDir = join(root, 'src');
+  if (!existsSync(srcDir)) return undefined;
   let stamp;
   try {
-    stamp = JSON.parse(readFileSync(join(DIST_DIR, STAMP_FILE), 'utf8'));
+    stamp = JSON.parse(readFileSync(join(root, 'dist', STAMP_FILE), 'utf8'));
   } catch {
     return 'dist/ has not been built';
   }
-  const now = sourceState();
+  const now = sourceState(srcDir);
   if (now.files !== stamp.files) return `src/ has ${now.files} files, the build had ${stamp.files}`;
   if (now.newestMs > stamp.newestMs) return 'src/ changed since the last build';
   return undefined;

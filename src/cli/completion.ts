@@ -28,6 +28,7 @@ function toNode(command: Command): CompletionNode {
     options: command.options.map(toOption),
     children: command.commands.map(toNode),
     takesArguments: command.registeredArguments.length > 0,
+    argumentChoices: command.registeredArguments[0]?.argChoices,
   };
 }
 
