@@ -19,7 +19,12 @@ import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 const root = new URL('..', import.meta.url).pathname;
 // FRAUD_TEST_KAFKA_PORT moves the private broker (and its controller, port + 1), so several
 // checkouts on one machine can each run their tests.
-const TEST_KAFKA = { kafkaDir: join(root, '.kafka', 'test'), port: Number(process.env.FRAUD_TEST_KAFKA_PORT ?? 19092), heap: '768m' } as const;
+// FRAUD_TEST_KAFKA_DIR moves its folder, so that CI can run one suite per Node version at once.
+const TEST_KAFKA = {
+  kafkaDir: process.env.FRAUD_TEST_KAFKA_DIR ?? join(root, '.kafka', 'test'),
+  port: Number(process.env.FRAUD_TEST_KAFKA_PORT ?? 19092),
+  heap: '768m',
+} as const;
 const inCi = process.env.CI === 'true';
 
 function testFiles(dir: string): string[] {
@@ -51,7 +56,9 @@ async function kafkaForTests(): Promise<{ env: NodeJS.ProcessEnv; stop?: () => P
 }
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+  // Two files at once fill this 2-core machine; CI lowers it when it runs a suite per Node version at once.
+  const concurrency = Number(process.env.FRAUD_TEST_CONCURRENCY ?? 2);
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
