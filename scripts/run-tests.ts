@@ -5,17 +5,26 @@
  * start fails the run: no Kafka test may skip there. Elsewhere the Kafka tests skip and
  * say why.
  *
+ * The CLI tests run `bin/fraud.js`, which runs the compiled dist/, as users do: the runner
+ * builds first when src/ changed since the last build (a second or two; nothing when fresh).
+ *
  * Usage: npm test [-- test/some/file.test.ts ...]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureFreshBuild } from '../bin/checkout.js';
 import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 // FRAUD_TEST_KAFKA_PORT moves the private broker (and its controller, port + 1), so several
 // checkouts on one machine can each run their tests.
-const TEST_KAFKA = { kafkaDir: join(root, '.kafka', 'test'), port: Number(process.env.FRAUD_TEST_KAFKA_PORT ?? 19092), heap: '768m' } as const;
+// FRAUD_TEST_KAFKA_DIR moves its folder, so that CI can run one suite per Node version at once.
+const TEST_KAFKA = {
+  kafkaDir: process.env.FRAUD_TEST_KAFKA_DIR ?? join(root, '.kafka', 'test'),
+  port: Number(process.env.FRAUD_TEST_KAFKA_PORT ?? 19092),
+  heap: '768m',
+} as const;
 const inCi = process.env.CI === 'true';
 
 function testFiles(dir: string): string[] {
@@ -47,7 +56,9 @@ async function kafkaForTests(): Promise<{ env: NodeJS.ProcessEnv; stop?: () => P
 }
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+  // Two files at once fill this 2-core machine; CI lowers it when it runs a suite per Node version at once.
+  const concurrency = Number(process.env.FRAUD_TEST_CONCURRENCY ?? 2);
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -57,6 +68,7 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
   const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
+  ensureFreshBuild({ log: (text) => console.error(text.trimEnd()) });
   console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
   const kafka = await kafkaForTests();
   try {

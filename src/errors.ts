@@ -18,6 +18,7 @@ export const ErrorCodes = {
   FRAUD_STATE_IO: 'the local state store failed',
   FRAUD_STATE_LOCKED: 'the local state folder is in use by another detector',
   FRAUD_RULES_VERSION_UNKNOWN: 'no published ruleset or model has this version',
+  FRAUD_BUILD: 'dist/ could not be built from src/ (a checkout only)',
   FRAUD_INTERNAL: 'internal error',
 } as const;
 

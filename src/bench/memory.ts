@@ -5,7 +5,9 @@ import type { StageContext } from './context.ts';
 import { StateMemorySchema, type MemoryVariant, type StateMemory } from './memory-probe.ts';
 import type { MemoryFigures } from './types.ts';
 
-const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+/** Built (dist/, .js) the child runs as is; from the sources (tests, .ts) it runs through tsx. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(FROM_SOURCE ? './memory-child.ts' : './memory-child.js', import.meta.url));
 const MB = 1024 * 1024;
 
 /**
@@ -26,7 +28,7 @@ export async function runMemoryStage(context: StageContext): Promise<MemoryFigur
 }
 
 async function measureInChild(accounts: number, variant: MemoryVariant): Promise<StateMemory> {
-  const args = ['--expose-gc', '--import', import.meta.resolve('tsx'), CHILD, String(accounts), variant];
+  const args = ['--expose-gc', ...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), CHILD, String(accounts), variant];
   const result = await runProcess(process.execPath, args, { env: process.env, timeoutMs: 10 * 60_000 });
   if (result.code !== 0) {
     throw new FraudError('FRAUD_INTERNAL', `the memory probe exited with ${String(result.code ?? result.signal)}`, { problems: result.stderr.trim().split('\n').slice(-5) });

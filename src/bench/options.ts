@@ -33,6 +33,8 @@ export interface Sizes {
   /** Rising rates tried after them, each for `apiLadderSeconds`, up to the first that fails. */
   apiLadder: number[];
   apiLadderSeconds: number;
+  /** Measured runs of each command of the start-up stage (after one warm-up run). */
+  startupRuns: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -58,6 +60,7 @@ export const FULL_SIZES: Sizes = {
   apiWarmupSeconds: 3,
   apiLadder: [3000, 4000, 5000, 6000, 8000],
   apiLadderSeconds: 5,
+  startupRuns: 10,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -83,6 +86,7 @@ export const QUICK_SIZES: Sizes = {
   apiWarmupSeconds: 1,
   apiLadder: [3000],
   apiLadderSeconds: 1,
+  startupRuns: 5,
 };
 
 const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));

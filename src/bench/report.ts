@@ -1,5 +1,5 @@
 import { formatNumber, ratioOf, ratios, targetChecks, type Ratio, type TargetCheck } from './targets.ts';
-import type { ApiLogFigures, ApiRun, BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ToolRun } from './types.ts';
+import type { ApiLogFigures, ApiRun, BenchFigures, BenchResult, DetectorRunFigures, LatencyRun, ProcessRuns, StartupFigures, ToolRun } from './types.ts';
 
 /** One line of the table: which stage, what was measured, the figure, its comparison. */
 export interface Row {
@@ -44,7 +44,7 @@ function perStage(values: BenchResult['stageSeconds']): string {
 /** Every figure measured, in stage order; stages not run have no rows. */
 export function reportRows(figures: BenchFigures): Row[] {
   const all = ratios(figures);
-  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? [])];
+  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? []), ...(figures.startup ? startupRows(figures.startup) : [])];
 }
 
 function toolRows({ kafkaTools: tools }: BenchFigures): Row[] {
@@ -118,6 +118,21 @@ function otherRows({ memory, dashboard, stateScale }: BenchFigures): Row[] {
     });
   }
   return rows;
+}
+
+function startupRows(startup: StartupFigures): Row[] {
+  const base = startup.commands.nodeBaseline;
+  const row = (figure: string, runs: ProcessRuns, compared: string): Row => ({
+    stage: 'j',
+    figure,
+    value: `${formatNumber(runs.wallMs)} ms wall`,
+    compared: `CPU ${formatNumber(runs.cpuMs)} ms, RSS ${formatNumber(runs.maxRssMb)} MB${compared}`,
+  });
+  return [
+    row('node -e 0 (any Node program)', base, `; median of ${startup.runs}, ${startup.node}`),
+    row('fraud --help', startup.commands.help, `; ${times(round1(startup.commands.help.wallMs / base.wallMs), 'node -e 0')}`),
+    row('fraud consume --count 1 (embedded log)', startup.commands.consumeOne, `; ${times(round1(startup.commands.consumeOne.wallMs / base.wallMs), 'node -e 0')}`),
+  ];
 }
 
 /** With --cpu-prof: the heaviest functions of each timed detector run, for whoever optimises it. */

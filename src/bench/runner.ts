@@ -17,6 +17,7 @@ import { runClients } from './producer.ts';
 import type { Progress } from './progress.ts';
 import { deleteKafkaTopics } from './topics.ts';
 import type { BenchResult, StageFailure, StageId } from './types.ts';
+import { runStartupStage } from './startup.ts';
 import { prepareWorkload } from './workload.ts';
 
 interface Stage {
@@ -36,6 +37,7 @@ const STAGES: Record<StageId, Stage> = {
   g: { title: 'dashboard under load', kafka: true, run: async (c) => void (c.figures.dashboard = await runDashboardStage(c)) },
   h: { title: 'state at scale and a restart on it', kafka: false, run: async (c) => void (c.figures.stateScale = await runStateScaleStage(c)) },
   i: { title: 'decision API under HTTP load', kafka: true, run: async (c) => void (c.figures.api = await runApiStage(c)) },
+  j: { title: 'start-up of fraud commands', kafka: false, run: async (c) => void (c.figures.startup = await runStartupStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

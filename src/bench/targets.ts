@@ -1,4 +1,4 @@
-import type { ApiRun, BenchFigures, LatencyRun } from './types.ts';
+import type { ApiRun, BenchFigures, LatencyRun, ProcessRuns } from './types.ts';
 
 /** A figure divided by the figure of Kafka's own tool (or our own client) it is compared with. */
 export interface Ratio {
@@ -60,6 +60,7 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
     atLeast('detector-eos-share', 'detector exactly-once ≥ 0.3 × ProducerPerformance', ratioOf(all, 'detector-eos/pp'), 0.3, ' ×'),
     latencyTarget(at5000),
     atLeast('embedded-rate', 'embedded pipeline ≥ 50,000/s', embedded, 50_000, '/s'),
+    ...startupTargets(figures),
     {
       id: 'memory-per-account',
       target: '≤ 1 KB (1,024 bytes) of heap per active account',
@@ -73,6 +74,21 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
 
 function atLeast(id: string, target: string, value: number | undefined, floor: number, unit: string): TargetCheck {
   return { id, target, measured: value === undefined ? 'not measured' : `${formatNumber(value)}${unit}`, pass: value === undefined ? null : value >= floor };
+}
+
+/** Issue 15: a CLI that starts in a blink, in absolute time and beside Node's own start. */
+function startupTargets({ startup }: BenchFigures): TargetCheck[] {
+  const check = (id: string, name: string, limitMs: number, runs: ProcessRuns | undefined): TargetCheck[] => {
+    const base = startup?.commands.nodeBaseline.wallMs;
+    const within = `${name} ≤ ${limitMs} ms wall and ≤ 4 × node -e 0`;
+    if (!runs || base === undefined) return [{ id, target: within, measured: 'not measured', pass: null }];
+    const ratio = Math.round((runs.wallMs / base) * 10) / 10;
+    return [{ id, target: within, measured: `${formatNumber(runs.wallMs)} ms, ${ratio} × node -e 0 (${formatNumber(base)} ms)`, pass: runs.wallMs <= limitMs && ratio <= 4 }];
+  };
+  return [
+    ...check('startup-help', 'fraud --help', 150, startup?.commands.help),
+    ...check('startup-consume', 'fraud consume --count 1 (embedded)', 300, startup?.commands.consumeOne),
+  ];
 }
 
 function latencyTarget(run: LatencyRun | undefined): TargetCheck {

@@ -3,7 +3,7 @@
  * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
  */
 
-export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const;
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] as const;
 export type StageId = (typeof STAGES)[number];
 
 /** One run of a Kafka performance tool, as the tool reported it. */
@@ -156,6 +156,28 @@ export interface ApiLogFigures {
   maxSustainedPerSec: number;
 }
 
+/** Medians over the runs of one command, each a whole process from spawn to exit. */
+export interface ProcessRuns {
+  wallMs: number;
+  /** User plus system CPU time of the process. */
+  cpuMs: number;
+  maxRssMb: number;
+  minWallMs: number;
+}
+
+export interface StartupFigures {
+  runs: number;
+  node: string;
+  commands: {
+    /** `node -e 0`: what any Node program pays on this machine. */
+    nodeBaseline: ProcessRuns;
+    /** `fraud --help`. */
+    help: ProcessRuns;
+    /** `fraud consume --count 1 --from-beginning` on an embedded log holding one record. */
+    consumeOne: ProcessRuns;
+  };
+}
+
 export interface WorkloadFigures {
   /** Mean, min and max bytes of a generated transaction's JSON. */
   meanBytes: number;
@@ -173,6 +195,7 @@ export interface BenchFigures {
   stateScale?: StateScaleFigures;
   dashboard?: DashboardFigures;
   api?: ApiLogFigures[];
+  startup?: StartupFigures;
 }
 
 export interface StageFailure {

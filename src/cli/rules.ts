@@ -16,9 +16,11 @@ export function rulesCommand(out: Output = (text) => void process.stdout.write(t
     new Command('check')
       .description('compile a ruleset file and list every problem; exit code 2 when invalid')
       .argument('[file]', 'ruleset file, YAML or JSON', DEFAULT_RULES_FILE)
-      .action((file: string) => {
+      .option('--json', 'print { file, version, rules, valid } as JSON')
+      .action((file: string, flags: { json?: boolean }) => {
         const ruleset = parseRulesetText(readText(file), file);
-        out(`${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
+        const summary = { file, version: ruleset.version, rules: ruleset.rules.length, valid: true };
+        out(flags.json ? `${JSON.stringify(summary)}\n` : `${file}: version ${ruleset.version}, ${ruleset.rules.length} rule(s), valid\n`);
       }),
   );
   rules.addCommand(

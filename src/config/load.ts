@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { core } from 'zod';
 import { FraudError } from '../errors.ts';
 import { ConfigSchema, type Config } from './schema.ts';
@@ -120,4 +120,10 @@ function describe(issue: core.$ZodIssue, origin: Map<string, string>): string {
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** YAML is loaded only when a settings file is given: most starts have none, and it is a large module. */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
 }

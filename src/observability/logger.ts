@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { useColor } from './color.ts';
 
 export type { Logger };
 
@@ -10,7 +11,9 @@ export type { Logger };
 export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
   const usePretty = options.pretty ?? process.stderr.isTTY === true;
   if (usePretty) {
-    return pino({ level }, pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+    // Loaded only for a terminal: a pipe, a file or CI gets JSON and never pays for it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+    return pino({ level }, pretty({ destination: 2, colorize: useColor(process.stderr), translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
   }
   return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
 }

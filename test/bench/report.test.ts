@@ -94,6 +94,19 @@ describe('bench report', () => {
     assert.match(text, /Stages that failed to run\n {2}g {2}no chromium/);
   });
 
+  test('start-up: within 150 ms (--help) or 300 ms (consume) and 4 × node -e 0, shown beside Node', () => {
+    const runs = (wallMs: number) => ({ wallMs, cpuMs: wallMs, maxRssMb: 50, minWallMs: wallMs });
+    const startup = (help: number, consume: number, node = 40) => ({ runs: 5, node: 'v26.12.1', commands: { nodeBaseline: runs(node), help: runs(help), consumeOne: runs(consume) } });
+    assert.equal(check(targetChecks({ startup: startup(70, 150) }), 'startup-help').pass, true);
+    assert.equal(check(targetChecks({ startup: startup(70, 150) }), 'startup-consume').pass, true);
+    assert.equal(check(targetChecks({ startup: startup(70, 170) }), 'startup-consume').pass, false, 'over 4 × node -e 0');
+    assert.equal(check(targetChecks({ startup: startup(160, 150, 100) }), 'startup-help').pass, false, 'over 150 ms');
+    assert.equal(check(targetChecks({}), 'startup-help').pass, null, 'not measured');
+    const text = textReport(aBenchResult({ startup: startup(70, 150) }));
+    assert.match(text, /^h {2}fraud --help +70 ms wall +CPU 70 ms, RSS 50 MB; 1\.8 × node -e 0/m);
+    assert.match(text, /^h {2}fraud consume --count 1 \(embedded log\) +150 ms wall/m);
+  });
+
   test('as JSON carries every figure, the ratios and the targets', () => {
     const parsed = JSON.parse(jsonReport(aBenchResult())) as { figures: { detector: { atLeastOnce: { recordsPerSec: number } } }; ratios: unknown[]; targets: Array<{ pass: boolean | null }> };
     assert.equal(parsed.figures.detector.atLeastOnce.recordsPerSec, 60_000);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { EMBEDDED_LOG_FILE, openEmbeddedLog } from '../../src/log/embedded/index.ts';
 import { Retention } from '../../src/log/embedded/retention.ts';
+import { openDatabase } from '../../src/log/embedded/sqlite.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 test('retention deletes the records appended before the period, and offsets go on', async (t) => {
@@ -18,7 +18,7 @@ test('retention deletes the records appended before the period, and offsets go o
   const keptFrom = Date.now();
   await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic: 'events', value: `new-${i}` })));
 
-  const db = new Database(join(dataDir, EMBEDDED_LOG_FILE));
+  const db = openDatabase(join(dataDir, EMBEDDED_LOG_FILE));
   t.after(() => db.close());
   const removed = new Retention(db, { retentionMs: 1000, chunk: 3 }).trim(keptFrom + 1000 - 10);
   assert.equal(removed, 10);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/log/embedded/sqlite.ts';
 import { EMBEDDED_LOG_FILE, openEmbeddedLog } from '../../src/log/embedded/index.ts';
 import { Retention } from '../../src/log/embedded/retention.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -21,7 +21,7 @@ test('the embedded log keeps a topic created to be kept forever (the audit trail
   await log.ensureTopics([{ name: 'audit', partitions: 1, keepForever: true }, { name: 'events', partitions: 1 }]);
   const producer = await log.createProducer();
   await producer.send([{ topic: 'audit', value: 'kept' }, { topic: 'events', value: 'trimmed' }]);
-  const db = new Database(join(dataDir, EMBEDDED_LOG_FILE));
+  const db = openDatabase(join(dataDir, EMBEDDED_LOG_FILE));
   t.after(() => db.close());
   assert.equal(new Retention(db, { retentionMs: 1000 }).trim(Date.now() + 10_000), 1);
   assert.deepEqual((await log.partitionBounds('audit')).map((b) => [b.start, b.end]), [[0, 1]]);

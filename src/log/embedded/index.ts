@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase, type Database } from './sqlite.ts';
 import { FraudError } from '../../errors.ts';
 import type { ConsumerOptions, Log, LogConsumer, LogHealth, LogProducer, LogRecord, PartitionBounds, TopicPartition, TopicSpec } from '../types.ts';
 import { EmbeddedConsumer } from './consumer.ts';
@@ -27,12 +27,17 @@ export const EMBEDDED_LOG_FILE = 'log.sqlite';
 export function openEmbeddedLog(options: EmbeddedLogOptions): Log {
   const dir = resolve(options.dataDir);
   const file = join(dir, EMBEDDED_LOG_FILE);
-  let db: Database.Database;
+  let db: Database;
   try {
     mkdirSync(dir, { recursive: true });
-    db = new Database(file);
+    db = openDatabase(file);
+  } catch (cause) {
+    throw new FraudError('FRAUD_LOG_IO', `cannot open the embedded log at ${file}`, { cause });
+  }
+  try {
     prepareDatabase(db, { synchronous: options.synchronous ?? 'normal', busyTimeoutMs: options.busyTimeoutMs ?? 10_000 });
   } catch (cause) {
+    db.close();
     throw new FraudError('FRAUD_LOG_IO', `cannot open the embedded log at ${file}`, { cause });
   }
   const log = new EmbeddedLog(db, file, {
@@ -60,7 +65,7 @@ class EmbeddedLog implements Log {
   #trimTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(db: Database.Database, file: string, timings: Timings) {
+  constructor(db: Database, file: string, timings: Timings) {
     this.#store = new EmbeddedStore(db);
     this.#file = file;
     this.#timings = timings;

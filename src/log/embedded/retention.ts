@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement } from './sqlite.ts';
 
 export interface RetentionOptions {
   /** Records older than this (by append time) are deleted, as Kafka's retention.ms does. */

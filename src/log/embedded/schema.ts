@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from './sqlite.ts';
 
 /**
  * One SQLite file holds the whole log. WAL lets several processes read while one

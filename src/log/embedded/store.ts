@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from './sqlite.ts';
 import { FraudError } from '../../errors.ts';
 import { keyToBuffer, partitionForKey } from '../partitioner.ts';
 import type { LogRecord, OutgoingRecord, PartitionBounds, PartitionPosition, TopicSpec } from '../types.ts';
@@ -17,7 +17,7 @@ export const RETENTION_MS = 'retention.ms';
 type RecordRow = [number, number, Buffer | null, Buffer | null, string | null];
 
 /**
- * The SQL behind the embedded log: prepared once, called synchronously (better-sqlite3),
+ * The SQL behind the embedded log: prepared once, called synchronously (SQLite, see sqlite.ts),
  * always inside the caller's SQLite transaction when atomicity matters.
  */
 export class EmbeddedStore {
