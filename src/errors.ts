@@ -14,6 +14,11 @@ export const ErrorCodes = {
   FRAUD_KAFKA_SETUP: 'the local Kafka broker cannot be set up',
   FRAUD_INPUT_FILE: 'the input file cannot be read',
   FRAUD_RULES_INVALID: 'invalid ruleset',
+  FRAUD_MODEL_INVALID: 'the model file is not a valid model',
+  FRAUD_MODEL_FORMAT: 'the model file has an unknown format or format version',
+  FRAUD_MODEL_FEATURES: 'the model needs features the detector does not compute',
+  FRAUD_MODEL_TRAINING: 'the model cannot be trained on this input',
+  FRAUD_LABELS_INVALID: 'the labels file is not valid',
   FRAUD_INTERNAL: 'internal error',
 } as const;
 
