@@ -10,6 +10,7 @@ import { kafkaCommand } from './kafka.ts';
 import { produceCommand } from './produce.ts';
 import { rulesCommand } from './rules.ts';
 import { runCommand } from './run.ts';
+import { trainCommand } from './train.ts';
 
 /** Every command lives in its own file and is registered here, in the order `--help` lists them. */
 const commandFactories: Array<() => Command> = [
@@ -19,6 +20,7 @@ const commandFactories: Array<() => Command> = [
   dashboardCommand,
   consumeCommand,
   () => evalCommand(),
+  () => trainCommand(),
   benchCommand,
   rulesCommand,
   kafkaCommand,
