@@ -14,9 +14,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
 /** A time flag: ISO-8601; a bare date means its start (UTC), or with `endOfDay` the end of that day, so "--until 2018-07-31" includes the 31st. */
-const timeFlag = (endOfDay: boolean) =>
+const timeFlag = (endOfDay: boolean, required = false) =>
   z
-    .string()
+    .string(required ? { error: 'is required' } : undefined)
     .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date or time')
     .transform((value) => (DATE_ONLY.test(value) ? Date.parse(`${value}T00:00:00Z`) + (endOfDay ? DAY_MS : 0) : Date.parse(value)));
 
@@ -29,13 +29,13 @@ const TrainFlags = z
   .object({
     from: z.string().min(1).optional(),
     topic: z.string().min(1).optional(),
-    labels: z.string().min(1, 'is required'),
-    since: timeFlag(false),
-    until: timeFlag(true),
+    labels: z.string({ error: 'is required' }).min(1, 'is required'),
+    since: timeFlag(false, true),
+    until: timeFlag(true, true),
     delayDays: positiveNumber.pipe(z.number().max(365, 'must be at most 365')).default(7),
     testSince: timeFlag(false).optional(),
     testUntil: timeFlag(true).optional(),
-    out: z.string().min(1, 'is required'),
+    out: z.string({ error: 'is required' }).min(1, 'is required'),
     id: z.string().min(1).max(200).optional(),
     rules: z.string().min(1).optional(),
     trees: wholeNumberFlag(1, 5000),
@@ -45,17 +45,32 @@ const TrainFlags = z
     json: z.boolean().default(false),
   })
   .superRefine((flags, context) => {
-    if ((flags.from === undefined) === (flags.topic === undefined)) {
-      context.addIssue({ code: 'custom', path: ['from'], message: 'give exactly one of --from FILE and --topic T' });
-    }
     if (flags.until <= flags.since) context.addIssue({ code: 'custom', path: ['until'], message: 'must be after --since' });
-    if ((flags.testSince === undefined) !== (flags.testUntil === undefined)) {
-      context.addIssue({ code: 'custom', path: ['testSince'], message: 'give both --test-since and --test-until, or neither' });
-    }
     if (flags.testSince !== undefined && flags.testUntil !== undefined && flags.testUntil <= flags.testSince) {
       context.addIssue({ code: 'custom', path: ['testUntil'], message: 'must be after --test-since' });
     }
   });
+
+/** Checks across flags, made on the raw flags so they are listed even when a flag's own value is wrong too. */
+function crossProblems(flags: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if ((flags.from === undefined) === (flags.topic === undefined)) problems.push('--from: give exactly one of --from FILE and --topic T');
+  if ((flags.testSince === undefined) !== (flags.testUntil === undefined)) problems.push('--test-since: give both --test-since and --test-until, or neither');
+  return problems;
+}
+
+function parseFlags(flags: Record<string, unknown>): ReturnType<typeof configAndOptions<typeof TrainFlags>> {
+  const cross = crossProblems(flags);
+  try {
+    const parsed = configAndOptions(TrainFlags, flags);
+    if (cross.length > 0) throw new FraudError('FRAUD_CONFIG_INVALID', `the configuration has ${cross.length} problem(s)`, { problems: cross });
+    return parsed;
+  } catch (error) {
+    if (!(error instanceof FraudError) || cross.length === 0 || error.problems.some((p) => cross.includes(p))) throw error;
+    const problems = [...error.problems, ...cross];
+    throw new FraudError('FRAUD_CONFIG_INVALID', `the configuration has ${problems.length} problem(s)`, { problems });
+  }
+}
 
 /** `output` is where the report goes (standard output; a test passes its own). */
 export function trainCommand(output: { write(text: string): unknown } = process.stdout): Command {
@@ -78,7 +93,7 @@ export function trainCommand(output: { write(text: string): unknown } = process.
     .option('--seed <n>', 'seed of the row and feature sampling (default 1)')
     .option('--json', 'print the report as JSON on stdout')
     .action(async (flags: Record<string, unknown>) => {
-      const { config, options } = configAndOptions(TrainFlags, flags);
+      const { config, options } = parseFlags(flags);
       const logger = createLogger(flags.logLevel === undefined ? 'warn' : config.logLevel);
       const ruleset = loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE);
       const log = options.topic === undefined ? undefined : await openLog(config);

@@ -42,6 +42,9 @@ export function train(matrix: FeatureMatrix, labels: Uint8Array, options: Partia
     features: new Int32Array(0),
     binCounts: Int32Array.from(edges, binCount),
   };
+  // A feature whose values all share one bin cannot split: leaving it out of every
+  // histogram saves its share of the work (most context features of a card-only history).
+  const splittable = splittableFeatures(bins, columns, n);
   const rng = xoroshiro128plus(o.seed | 0);
   const all = Uint32Array.from({ length: n }, (_, i) => i);
   const sample = new Uint32Array(n);
@@ -49,7 +52,7 @@ export function train(matrix: FeatureMatrix, labels: Uint8Array, options: Partia
   for (let t = 0; t < o.trees; t++) {
     gradients(margin, labels, o.scalePosWeight, data.grad, data.hess);
     const count = drawRows(all, sample, o.subsample, rng);
-    data.features = drawFeatures(columns, o.colsample, rng);
+    data.features = drawFeatures(splittable, o.colsample, rng);
     const grown = growTree(data, sample, count, edges, o);
     ensemble.trees.push(grown.tree);
     // Every row's margin moves, in-sample or not: the next tree fits what all rows still miss.
@@ -85,8 +88,10 @@ function drawRows(all: Uint32Array, out: Uint32Array, share: number, rng: Rng): 
   return count;
 }
 
-function drawFeatures(columns: number, share: number, rng: Rng): Int32Array {
-  const all = Int32Array.from({ length: columns }, (_, i) => i);
+function drawFeatures(splittable: Int32Array, share: number, rng: Rng): Int32Array {
+  const all = splittable.slice();
+  const columns = all.length;
+  if (columns === 0) return all;
   const count = share >= 1 ? columns : Math.max(1, Math.round(columns * share));
   for (let i = 0; i < count; i++) {
     const j = uniformInt(rng, i, columns - 1);
@@ -95,6 +100,20 @@ function drawFeatures(columns: number, share: number, rng: Rng): Int32Array {
     all[j] = t;
   }
   return all.slice(0, count).sort();
+}
+
+function splittableFeatures(bins: Uint8Array, columns: number, rows: number): Int32Array {
+  const out: number[] = [];
+  for (let f = 0; f < columns; f++) {
+    const first = bins[f] as number;
+    for (let i = 1; i < rows; i++) {
+      if (bins[i * columns + f] !== first) {
+        out.push(f);
+        break;
+      }
+    }
+  }
+  return Int32Array.from(out);
 }
 
 function validate(matrix: FeatureMatrix, labels: Uint8Array, o: TrainOptions): void {

@@ -87,3 +87,18 @@ test('invalid training input is refused with every problem listed', () => {
     },
   );
 });
+
+test('features that never vary are never split on, and a history with none that vary still trains', () => {
+  const { matrix, labels } = aDiagonalProblem(800, 2);
+  // Column 0: constant; columns 1 and 2: the problem's features.
+  const data = new Float64Array(800 * 3);
+  for (let i = 0; i < 800; i++) {
+    data[i * 3] = 7;
+    data[i * 3 + 1] = matrix.data[i * 2] as number;
+    data[i * 3 + 2] = matrix.data[i * 2 + 1] as number;
+  }
+  const { ensemble } = train({ data, rows: 800, columns: 3 }, labels, { trees: 10 });
+  assert.ok(ensemble.trees.every((tree) => !tree.feature.includes(0)));
+  const flat = train({ data: new Float64Array(100).fill(1), rows: 100, columns: 1 }, labels.subarray(0, 100), { trees: 3 });
+  assert.ok(flat.ensemble.trees.every((tree) => tree.feature.length === 1 && tree.feature[0] === -1));
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadRulesetFile, DEFAULT_RULES_FILE } from '../../src/detector/rules/load.ts';
+import { FeatureVectorizer, featureNames } from '../../src/train/flatten.ts';
+import { LabelBook, type TimedLabel } from '../../src/train/labels.ts';
+import { replayHistory, type RawRecord } from '../../src/train/replay.ts';
+import { aLabelledHistory, DAY_MS, START } from './history.ts';
+
+const ruleset = loadRulesetFile(DEFAULT_RULES_FILE);
+
+async function* recordsOf(lines: unknown[]): AsyncGenerator<RawRecord> {
+  for (const line of lines) yield { value: Buffer.from(typeof line === 'string' ? line : JSON.stringify(line)), timestamp: 0 };
+}
+
+test('labels reach the features only once the stream has reached their knownAt', async () => {
+  const history = aLabelledHistory(6, 2);
+  const labels = new LabelBook(history.labels.map((l) => ({ ...l, knownAt: Date.parse(l.knownAt) })));
+  const delivered: Array<{ label: TimedLabel; at: number }> = [];
+  let now = 0;
+  const records = (async function* () {
+    for await (const record of recordsOf(history.transactions)) {
+      now = Date.parse(String((JSON.parse(String(record.value)) as { timestamp: string }).timestamp));
+      yield record;
+    }
+  })();
+  const result = await replayHistory({
+    records,
+    ruleset,
+    labels,
+    periods: [],
+    maxRecordBytes: 65_536,
+    applyLabel: (_, label) => delivered.push({ label, at: now }),
+  });
+  assert.ok(delivered.length > 0);
+  for (const { label, at } of delivered) assert.ok(label.knownAt <= at, `label known at ${label.knownAt} delivered at ${at}`);
+  // In knownAt order, and each label once: those known after the last transaction are never delivered.
+  assert.deepEqual(delivered.map((d) => d.label.knownAt), [...delivered.map((d) => d.label.knownAt)].sort((a, b) => a - b));
+  const last = Date.parse(history.transactions[history.transactions.length - 1]!.timestamp);
+  assert.equal(result.labelsApplied, history.labels.filter((l) => Date.parse(l.knownAt) <= last).length);
+});
+
+test('rows are the features the detector computes, collected per period, history before a period warming the windows', async () => {
+  const history = aLabelledHistory(4);
+  const labels = new LabelBook([]);
+  const since = START + 2 * DAY_MS;
+  const result = await replayHistory({
+    records: recordsOf([...history.transactions, '{ not json', { source: 'x' }]),
+    ruleset,
+    labels,
+    periods: [{ name: 'late', since, until: START + 4 * DAY_MS }],
+    maxRecordBytes: 65_536,
+  });
+  assert.equal(result.invalid, 2);
+  assert.equal(result.records, history.transactions.length + 2);
+  const rows = result.rows.get('late');
+  assert.ok(rows);
+  assert.equal(rows.count, history.transactions.filter((t) => Date.parse(t.timestamp) >= since).length);
+  const names = result.names;
+  assert.ok(names.includes('source.count_24h') && names.includes('time.night') && names.includes('source.new_payee'));
+  assert.ok(!names.some((name) => name.startsWith('lists.')), 'block lists are policy, not model inputs');
+  // Windows were warmed by the days before the period: the accounts' first late payments already have history.
+  const matrix = rows.matrix();
+  const history24h = names.indexOf('source.history');
+  assert.ok((matrix.data[history24h] as number) > 0);
+});
+
+test('the vectorizer reads nested numbers and booleans by name, NaN for a name the object lacks', () => {
+  const features = { source: { count_1h: 3, new_payee: true, note: 'x' }, time: { night: false } };
+  assert.deepEqual(featureNames(features), ['source.count_1h', 'source.new_payee', 'time.night']);
+  const out = new Float64Array(4);
+  new FeatureVectorizer(['time.night', 'source.new_payee', 'source.count_1h', 'device.count_1h']).fill(features, out);
+  assert.deepEqual([...out.subarray(0, 3)], [0, 1, 3]);
+  assert.ok(Number.isNaN(out[3]));
+});
+
+test('a training target is the label known by the transaction time plus the delay; a correction wins once known', () => {
+  const book = new LabelBook([
+    { id: 'a', fraud: true, knownAt: 100, source: 'analyst' },
+    { id: 'a', fraud: false, knownAt: 200, source: 'chargeback' },
+    { id: 'b', fraud: true, knownAt: 150, source: 'chargeback' },
+  ]);
+  assert.equal(book.fraudAsOf('a', 99), false);
+  assert.equal(book.fraudAsOf('a', 100), true);
+  assert.equal(book.fraudAsOf('a', 250), false);
+  assert.equal(book.fraudAsOf('b', 149), false);
+  assert.equal(book.fraudAsOf('b', 150), true);
+  assert.equal(book.fraudAsOf('unlabelled', 1e15), false);
+  assert.equal(book.fraudEver('a'), false);
+});
