@@ -3,7 +3,7 @@ import { parseTransaction } from '../domain/validation.ts';
 import { observe } from '../detector/features/extract.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
 import { PartitionState } from '../detector/state/partition-state.ts';
-import { FeatureVectorizer, featureNames } from './flatten.ts';
+import { FeatureVectorizer, featureNames } from '../model/flatten.ts';
 import type { LabelBook, TimedLabel } from './labels.ts';
 import { CollectedRows, utcDay } from './rows.ts';
 

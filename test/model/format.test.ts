@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, validateModel, type ModelFile } from '../../src/model/format.ts';
 import { readModelFile, writeModelFile } from '../../src/model/io.ts';
 import { CompiledEnsemble } from '../../src/model/scorer.ts';
+import { ModelScorer } from '../../src/model/model-scorer.ts';
 import { train } from '../../src/model/train.ts';
 import { aDiagonalProblem } from './fixtures.ts';
 
@@ -96,4 +97,15 @@ test('NaN metrics are written as null, so the file stays JSON', (t) => {
   const model = aModelFile({ training: { ...aModelFile().training, seconds: Number.NaN } as ModelFile['training'] });
   writeModelFile(join(dir, 'm.json'), model);
   assert.match(readFileSync(join(dir, 'm.json'), 'utf8'), /"seconds":null/);
+});
+
+test('ModelScorer reads the features object by name and names the features that pushed the score up', () => {
+  const model = aModelFile();
+  const scorer = new ModelScorer(model);
+  const f = { source: { count_1h: 0.95, amount_ratio: 0.9 }, time: { night: false } };
+  const p = scorer.score(f);
+  assert.equal(p, new CompiledEnsemble(model.model).probability([0.95, 0.9, 0]));
+  const top = scorer.topContributions(2);
+  assert.ok(top.length > 0 && top.every((c) => c.contribution > 0));
+  assert.deepEqual(top.map((c) => c.feature).sort(), ['source.amount_ratio', 'source.count_1h'].slice(0, top.length).sort());
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadRulesetFile, DEFAULT_RULES_FILE } from '../../src/detector/rules/load.ts';
-import { FeatureVectorizer, featureNames } from '../../src/train/flatten.ts';
+import { FeatureVectorizer, featureNames } from '../../src/model/flatten.ts';
 import { LabelBook, type TimedLabel } from '../../src/train/labels.ts';
 import { replayHistory, type RawRecord } from '../../src/train/replay.ts';
 import { aLabelledHistory, DAY_MS, START } from './history.ts';
