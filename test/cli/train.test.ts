@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,10 +37,16 @@ test('fraud train refuses an invalid labels file, naming the line', async (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'fraud-train-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const files = writeHistory(dir, { transactions: aLabelledHistory(2).transactions, labels: [] });
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(files.labels, '{"id":"t1","fraud":true,"knownAt":"2026-03-03T00:00:00Z","source":"chargeback"}\n{"id":"t2","fraud":"yes"}\n');
   const run = await runFraud(['train', '--from', files.transactions, '--labels', files.labels, '--since', '2026-03-02', '--until', '2026-03-02', '--out', join(dir, 'm.json')]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /FRAUD_LABELS_INVALID/);
   assert.match(run.stderr, /line 2: .*fraud/);
+});
+
+test('fraud --help lists train, and train has its own --help', async () => {
+  assert.match((await runFraud(['--help'])).stdout, /\btrain\b/);
+  const help = await runFraud(['train', '--help']);
+  assert.equal(help.code, 0);
+  for (const flag of ['--from', '--topic', '--labels', '--since', '--until', '--delay-days', '--test-since', '--test-until', '--out', '--json']) assert.match(help.stdout, new RegExp(flag));
 });
