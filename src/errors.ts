@@ -19,6 +19,11 @@ export const ErrorCodes = {
   FRAUD_STATE_LOCKED: 'the local state folder is in use by another detector',
   FRAUD_RULES_VERSION_UNKNOWN: 'no published ruleset or model has this version',
   FRAUD_BUILD: 'dist/ could not be built from src/ (a checkout only)',
+  FRAUD_MODEL_INVALID: 'the model file is not a valid model',
+  FRAUD_MODEL_FORMAT: 'the model file has an unknown format or format version',
+  FRAUD_MODEL_FEATURES: 'the model needs features the detector does not compute',
+  FRAUD_MODEL_TRAINING: 'the model cannot be trained on this input',
+  FRAUD_LABELS_INVALID: 'the labels file is not valid',
   FRAUD_INTERNAL: 'internal error',
 } as const;
 

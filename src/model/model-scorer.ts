@@ -1,0 +1,53 @@
+import { FeatureVectorizer } from './flatten.ts';
+import type { ModelFile } from './format.ts';
+import { CompiledEnsemble } from './scorer.ts';
+import { TreeExplainer } from './shap.ts';
+
+export interface Contribution {
+  feature: string;
+  value: number;
+  /** Log-odds this feature added to the score (TreeSHAP). */
+  contribution: number;
+}
+
+/**
+ * A loaded model ready for the stream: reads its features from the detector's `f`
+ * object into one reused vector, scores it, and on demand says which features pushed
+ * the score up. One per partition or thread (it reuses its buffers); allocates nothing
+ * per score.
+ */
+export class ModelScorer {
+  readonly model: ModelFile;
+  readonly #vectorizer: FeatureVectorizer;
+  readonly #compiled: CompiledEnsemble;
+  readonly #vector: Float64Array;
+  #explainer: TreeExplainer | undefined;
+  #phi: Float64Array | undefined;
+
+  constructor(model: ModelFile) {
+    this.model = model;
+    this.#vectorizer = new FeatureVectorizer(model.features);
+    this.#compiled = new CompiledEnsemble(model.model);
+    this.#vector = new Float64Array(model.features.length);
+  }
+
+  /** Probability of fraud for the features of the transaction being decided. */
+  score(features: object): number {
+    this.#vectorizer.fill(features, this.#vector);
+    return this.#compiled.probability(this.#vector);
+  }
+
+  /**
+   * The features that pushed the last scored transaction's score up the most, largest
+   * first (call right after `score`, before the features object moves on).
+   */
+  topContributions(limit: number): Contribution[] {
+    this.#explainer ??= new TreeExplainer(this.#compiled);
+    this.#phi ??= new Float64Array(this.#vector.length);
+    const phi = this.#explainer.contributions(this.#vector, this.#phi);
+    const order: number[] = [];
+    for (let i = 0; i < phi.length; i++) if ((phi[i] as number) > 0) order.push(i);
+    order.sort((a, b) => (phi[b] as number) - (phi[a] as number));
+    return order.slice(0, limit).map((i) => ({ feature: this.model.features[i] as string, value: this.#vector[i] as number, contribution: phi[i] as number }));
+  }
+}
