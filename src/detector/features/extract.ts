@@ -79,7 +79,7 @@ export function observe(view: FeatureView, tx: Transaction, eventTime: number, o
     store.changed(account);
   }
   const transfer = c.channel === ChannelClass.TRANSFER;
-  const flags = (transfer ? Flag.TRANSFER : 0) | (c.channel === ChannelClass.ONLINE ? Flag.ONLINE : 0);
+  const flags = (transfer ? Flag.TRANSFER : 0) | (c.channel === ChannelClass.ONLINE ? Flag.ONLINE : 0) | (isBig(c) ? Flag.BIG : 0);
   record(c.card, typeof tx.card === 'string' ? [Kind.CARD, tx.card] : undefined, { c, amount: tx.amount, party: ids.target, extra: ids.source, flags }, limits);
   record(c.merchant, transfer ? undefined : [Kind.MERCHANT, tx.target], { c, amount: tx.amount, party: ids.source, extra: ids.card, flags }, limits);
   record(c.payee, transfer ? [Kind.PAYEE, tx.target] : undefined, { c, amount: tx.amount, party: ids.source, extra: 0, flags }, limits);
@@ -148,7 +148,8 @@ function recordAccount(c: FeatureContext, account: Entity, tx: Transaction, ids:
   const transfer = c.channel === ChannelClass.TRANSFER ? Flag.TRANSFER : 0;
   const newPayee = c.newPayee || account.count === 0 ? Flag.NEW_PARTY : 0;
   const online = c.channel === ChannelClass.ONLINE ? Flag.ONLINE : 0;
-  account.record(time, tx.amount, ids.target, transfer | newPayee | online, ids.card);
+  const big = isBig(c) ? Flag.BIG : 0;
+  account.record(time, tx.amount, ids.target, transfer | newPayee | online | big, ids.card);
   learnAmount(account, tx.amount);
   const caps = limits.setCapacity;
   setTouch(account, SetTag.PARTY, ids.target, time, caps[SetTag.PARTY] as number);
@@ -164,6 +165,11 @@ function recordAccount(c: FeatureContext, account: Entity, tx: Transaction, ids:
     d[H_GEO_LON] = tx.lon as number;
     d[H_GEO_AT] = time;
   }
+}
+
+/** Three times the account's mean amount before it, or more: big for this payer. */
+function isBig(c: FeatureContext): boolean {
+  return (c.history[H.COUNT] as number) > 0 && (c.history[H.RATIO] as number) >= 3;
 }
 
 /** A payment whose coordinates are where the payer stood: in person, or of no stated channel. */
@@ -201,6 +207,7 @@ function record(into: Recorded, which: [Kind, string] | undefined, event: Shared
   into.entity = entity;
   into.before = entity.count;
   into.firstSeen = entity.count === 0 ? c.eventTime : entity.firstSeen;
+  into.lastSeen = entity.lastSeen;
   if (!c.store.applies(entity)) return;
   const newParty = !setHas(entity.s, SetTag.PARTY, event.party) ? Flag.NEW_PARTY : 0;
   entity.record(c.eventTime, event.amount, event.party, event.flags | newParty, event.extra);

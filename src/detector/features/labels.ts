@@ -2,6 +2,7 @@ import type { Label } from '../../domain/label.ts';
 import { epochMs } from '../../domain/label.ts';
 import type { EntityAccess } from '../state/access.ts';
 import type { Entity } from '../state/entity.ts';
+import { hashString } from '../state/hash.ts';
 import { Kind } from '../state/kinds.ts';
 import type { IndexedTransaction, TxIndex } from '../state/tx-index.ts';
 import type { ChannelVocabulary } from './channels.ts';
@@ -23,18 +24,20 @@ export function applyLabel(
   const tx = partiesOf(label, options.channels) ?? options.transactions.find(label.id, knownAt);
   if (!tx) return 'unknown-transaction';
   const { store } = options;
-  const mark = (kind: Kind, key: string | undefined): void => {
+  const mark = (kind: Kind, key: string | undefined, party: string): void => {
     if (key === undefined) return;
     const entity: Entity = store.get(kind, key, knownAt);
     if (!store.applies(entity)) return;
-    entity.label(tx.eventTime, knownAt, label.fraud);
+    entity.label(tx.eventTime, knownAt, label.fraud, hashString(party));
     store.changed(entity);
   };
-  mark(Kind.ACCOUNT, tx.account);
-  mark(Kind.CARD, tx.card);
-  mark(tx.transfer ? Kind.PAYEE : Kind.MERCHANT, tx.target);
-  mark(Kind.DEVICE, tx.device);
-  mark(Kind.IP, tx.ip);
+  // Each entity keeps the other side of the fraud: a merchant its cards (many: compromised), a card its merchants.
+  const card = tx.card ?? tx.account;
+  mark(Kind.ACCOUNT, tx.account, tx.target);
+  mark(Kind.CARD, tx.card, tx.target);
+  mark(tx.transfer ? Kind.PAYEE : Kind.MERCHANT, tx.target, card);
+  mark(Kind.DEVICE, tx.device, card);
+  mark(Kind.IP, tx.ip, card);
   return 'applied';
 }
 

@@ -21,8 +21,11 @@ type SharedWindows = Windows<(typeof SHARED_WINDOWS)[number]>;
  * its knownAt): frauds confirmed in the last 1, 7 and 30 days (`fraud_known_*`), frauds
  * among its transactions of the last 7 and 30 days (`fraud_7d`, `fraud_30d`), the share of
  * frauds among its transactions of the 7 and 30 days that ended one label delay ago
- * (`features.labelDelayDays`, 7), when their labels are in (`fraud_rate_*`), frauds ever
- * and seconds since the last became known (-1 if none).
+ * (`features.labelDelayDays`, 7), when their labels are in (`fraud_rate_*`, over the
+ * `matured_*` transactions of those days), frauds ever and seconds since the last became
+ * known (-1 if none), the distinct other parties of the frauds known in 7 and 30 days
+ * (cards at a merchant: many means compromised; merchants of a card), and how long ago
+ * the oldest fraud of the last 30 days became known (-1 if none).
  */
 export interface LabelFeatures {
   readonly fraud_known_1d: number;
@@ -34,6 +37,12 @@ export interface LabelFeatures {
   readonly fraud_rate_30d: number;
   readonly frauds: number;
   readonly since_fraud_s: number;
+  readonly fraud_parties_7d: number;
+  readonly fraud_parties_30d: number;
+  readonly first_fraud_30d_s: number;
+  readonly fraud_rate_1d: number;
+  readonly matured_7d: number;
+  readonly matured_30d: number;
 }
 
 /**
@@ -65,6 +74,10 @@ export type SourceFeatures = Windows<(typeof SOURCE_WINDOWS)[number]> & LabelFea
   readonly new_category: boolean;
   readonly small_count_10m: number;
   readonly small_distinct_10m: number;
+  /** Earlier payments of the last 1, 7, 30 days that were big for the account (3x its mean then, or more). */
+  readonly big_prior_1d: number;
+  readonly big_prior_7d: number;
+  readonly big_prior_30d: number;
   readonly new_payee_transfers_1h: number;
   readonly near_threshold_24h: number;
   readonly since_new_device_s: number;
@@ -95,6 +108,8 @@ export type MerchantFeatures = SharedKeyFeatures;
 export type CardFeatures = Windows<(typeof CARD_WINDOWS)[number]> & LabelFeatures & {
   readonly history: number;
   readonly age_s: number;
+  /** Seconds since the card's previous payment, -1 for its first. */
+  readonly since_last_s: number;
   readonly small_count_10m: number;
   readonly small_distinct_10m: number;
 };

@@ -1,7 +1,7 @@
 import type { Transaction } from '../../domain/transaction.ts';
 import type { CompiledLists } from '../rules/ruleset.ts';
 import type { EntityAccess } from '../state/access.ts';
-import { Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
+import { F_FLAGS, Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
 import { Kind } from '../state/kinds.ts';
 import { LABEL_STATS, labelStatsInto, LS } from '../state/label-windows.ts';
 import { DAY_MS } from '../state/limits.ts';
@@ -27,9 +27,11 @@ export interface Recorded {
   entity: Entity | undefined;
   before: number;
   firstSeen: number;
+  /** Its newest event before this one (-Infinity for a new entity). */
+  lastSeen: number;
 }
 
-const emptyRecorded = (): Recorded => ({ entity: undefined, before: 0, firstSeen: 0 });
+const emptyRecorded = (): Recorded => ({ entity: undefined, before: 0, firstSeen: 0, lastSeen: Number.NEGATIVE_INFINITY });
 
 /** Which memoised window group, by slot of FeatureContext's stamp array. */
 const Group = { SOURCE: 0, INBOUND: 1, CARD: 2, MERCHANT: 3, PAYEE: 4, DEVICE: 5, IP: 6 } as const;
@@ -118,6 +120,12 @@ export class FeatureContext {
     return countWhere(this.account, this.eventTime, WINDOWS['24h'], (amount) => amount >= floor && amount < reportingThreshold);
   }
 
+  /** Earlier payments of the account within `windowMs` flagged big when they happened. */
+  bigPrior(windowMs: number): number {
+    const all = countWhere(this.account, this.eventTime, windowMs, (_, flags) => (flags & Flag.BIG) !== 0);
+    return this.account.event(0, F_FLAGS) & Flag.BIG ? all - 1 : all;
+  }
+
   /** The mean of the account's payments of the last 30 days before this one; 0 without any. */
   amountRatio30d(): number {
     const w = this.source();
@@ -155,6 +163,12 @@ function labelGetters(read: () => Float64Array): Record<string, () => unknown> {
     fraud_rate_30d: () => read()[LS.RATE_30D],
     frauds: () => read()[LS.EVER],
     since_fraud_s: () => read()[LS.SINCE],
+    fraud_parties_7d: () => read()[LS.PARTIES_7D],
+    fraud_parties_30d: () => read()[LS.PARTIES_30D],
+    first_fraud_30d_s: () => read()[LS.FIRST_30D],
+    fraud_rate_1d: () => read()[LS.RATE_1D],
+    matured_7d: () => read()[LS.MATURED_7D],
+    matured_30d: () => read()[LS.MATURED_30D],
   };
 }
 
@@ -229,6 +243,9 @@ function sourceFeatures(c: FeatureContext): object {
     new_category: () => c.newCategory,
     small_count_10m: () => c.source()[STATS + STAT.SELECTED],
     small_distinct_10m: () => c.source()[STATS + STAT.SELECTED_DISTINCT],
+    big_prior_1d: () => c.bigPrior(DAY_MS),
+    big_prior_7d: () => c.bigPrior(7 * DAY_MS),
+    big_prior_30d: () => c.bigPrior(30 * DAY_MS),
     new_payee_transfers_1h: () => c.newPayeeTransfers(),
     near_threshold_24h: () => c.nearThreshold(),
     since_new_device_s: () => c.since(c.account.d[H_NEW_DEVICE_AT] as number),
@@ -248,6 +265,7 @@ function cardFeatures(c: FeatureContext): object {
   return defineGetters(card, {
     history: () => (c.card.entity ? c.card.before : 0),
     age_s: () => (c.card.entity ? Math.round((c.eventTime - c.card.firstSeen) / 1000) : 0),
+    since_last_s: () => (c.card.entity && c.card.before > 0 ? Math.round((c.eventTime - c.card.lastSeen) / 1000) : -1),
     small_count_10m: () => c.cardWindows()[STAT.SELECTED],
     small_distinct_10m: () => c.cardWindows()[STAT.SELECTED_DISTINCT],
     ...labelGetters(() => c.labels('card')),

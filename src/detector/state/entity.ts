@@ -19,6 +19,8 @@ export const Flag = {
   /** The counterparty was new to the entity when the event happened. */
   NEW_PARTY: 2,
   ONLINE: 4,
+  /** At least three times the account's mean amount before it: a big payment for this payer. */
+  BIG: 8,
 } as const;
 
 /** Header slots every entity has. */
@@ -51,15 +53,19 @@ export const DAY_BASE = HOUR_SLOTS * BUCKET_FIELDS;
 
 const EMPTY: number[] = [];
 
-/** Labels of an entity: counts first, then (transaction time, known at, fraud 1|0) per label, the newest kept. */
+/**
+ * Labels of an entity: counts first, then per label (transaction time, known at, fraud
+ * 1|0, the other party's hash: the card at a merchant, the merchant of a card), the newest kept.
+ */
 export const L_FRAUDS = 0;
 export const L_LEGIT = 1;
 export const L_LAST_FRAUD_AT = 2;
 export const L_HEADER = 3;
-export const L_STRIDE = 3;
+export const L_STRIDE = 4;
 export const L_TX_TIME = 0;
 export const L_KNOWN_AT = 1;
 export const L_FRAUD = 2;
+export const L_PARTY = 3;
 /** Labels kept per entity; past it the oldest known goes (counts over windows then stop at this many). */
 export const LABELS_KEPT = 64;
 
@@ -170,7 +176,7 @@ export class Entity {
   }
 
   /** A label of one of its transactions became known (labels come in order of knownAt). */
-  label(txTime: number, knownAt: number, fraud: boolean): void {
+  label(txTime: number, knownAt: number, fraud: boolean, party: number): void {
     let l = this.l;
     if (!l) l = this.l = [0, 0, Number.NaN];
     if (fraud) {
@@ -180,7 +186,7 @@ export class Entity {
       l[L_LEGIT] = (l[L_LEGIT] as number) + 1;
     }
     if ((l.length - L_HEADER) / L_STRIDE >= LABELS_KEPT) l.splice(L_HEADER, L_STRIDE);
-    l.push(txTime, knownAt, fraud ? 1 : 0);
+    l.push(txTime, knownAt, fraud ? 1 : 0, party);
   }
 
   /** Restores the ring from events oldest first (the codec's order). */

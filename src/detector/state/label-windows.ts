@@ -1,4 +1,4 @@
-import { L_FRAUD, L_FRAUDS, L_HEADER, L_KNOWN_AT, L_LAST_FRAUD_AT, L_STRIDE, L_TX_TIME, type Entity } from './entity.ts';
+import { L_FRAUD, L_FRAUDS, L_HEADER, L_KNOWN_AT, L_LAST_FRAUD_AT, L_PARTY, L_STRIDE, L_TX_TIME, type Entity } from './entity.ts';
 import { DAY_MS } from './limits.ts';
 import { aggregateInto, STAT, STATS } from './windows.ts';
 
@@ -20,31 +20,69 @@ export const LS = {
   EVER: 7,
   /** Seconds since the last fraud became known, -1 if none. */
   SINCE: 8,
+  /** Distinct other parties (cards at a merchant, merchants of a card) among the frauds known in 7 and 30 days. */
+  PARTIES_7D: 9,
+  PARTIES_30D: 10,
+  /** Age of the oldest fraud known in the last 30 days, -1 if none: how long a compromise has been running. */
+  FIRST_30D: 11,
+  RATE_1D: 12,
+  /** The entity's transactions of the 7 (30) days that ended one label delay ago: those whose labels are due. */
+  MATURED_7D: 13,
+  MATURED_30D: 14,
 } as const;
-export const LABEL_STATS = 9;
+export const LABEL_STATS = 15;
 
-const windows = new Float64Array(3 * STATS);
+const windows = new Float64Array(4 * STATS);
+const parties7 = new Float64Array(64);
+const parties30 = new Float64Array(64);
+
+function addDistinct(seen: Float64Array, count: number, value: number): number {
+  for (let i = 0; i < count; i++) if (seen[i] === value) return count;
+  if (count < seen.length) seen[count] = value;
+  return count + 1;
+}
 
 /** The label-fed figures of an entity at `now`, from the labels it holds and its own windows. */
 export function labelStatsInto(out: Float64Array, entity: Entity | undefined, now: number, delayMs: number): Float64Array {
   out.fill(0);
   out[LS.SINCE] = -1;
-  const l = entity?.l;
-  if (!entity || !l) return out;
+  out[LS.FIRST_30D] = -1;
+  if (!entity) return out;
+  // Transactions of [now - delay - w, now - delay]: the entity's count over delay + w less its count over delay.
+  aggregateInto(windows, entity, now, [delayMs, delayMs + DAY_MS, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS]);
+  const before = windows[STAT.COUNT] as number;
+  const in1 = (windows[STATS + STAT.COUNT] as number) - before;
+  const in7 = (windows[2 * STATS + STAT.COUNT] as number) - before;
+  const in30 = (windows[3 * STATS + STAT.COUNT] as number) - before;
+  out[LS.MATURED_7D] = in7;
+  out[LS.MATURED_30D] = in30;
+  const l = entity.l;
+  if (!l) return out;
+  const delayedFrom1 = now - delayMs - DAY_MS;
   const delayedFrom7 = now - delayMs - 7 * DAY_MS;
   const delayedFrom30 = now - delayMs - 30 * DAY_MS;
   const delayedTo = now - delayMs;
-  let [known1, known7, known30, fraud7, fraud30, delayed7, delayed30] = [0, 0, 0, 0, 0, 0, 0];
+  let [known1, known7, known30, fraud7, fraud30, delayed1, delayed7, delayed30, distinct7, distinct30] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let oldest30 = Number.POSITIVE_INFINITY;
   for (let i = L_HEADER; i < l.length; i += L_STRIDE) {
     if (l[i + L_FRAUD] !== 1) continue;
     const known = now - (l[i + L_KNOWN_AT] as number);
     const txTime = l[i + L_TX_TIME] as number;
     const age = now - txTime;
     if (known <= DAY_MS) known1++;
-    if (known <= 7 * DAY_MS) known7++;
-    if (known <= 30 * DAY_MS) known30++;
+    const party = l[i + L_PARTY] as number;
+    if (known <= 7 * DAY_MS) {
+      known7++;
+      distinct7 = addDistinct(parties7, distinct7, party);
+    }
+    if (known <= 30 * DAY_MS) {
+      known30++;
+      distinct30 = addDistinct(parties30, distinct30, party);
+      if ((l[i + L_KNOWN_AT] as number) < oldest30) oldest30 = l[i + L_KNOWN_AT] as number;
+    }
     if (age <= 7 * DAY_MS) fraud7++;
     if (age <= 30 * DAY_MS) fraud30++;
+    if (txTime <= delayedTo && txTime >= delayedFrom1) delayed1++;
     if (txTime <= delayedTo && txTime >= delayedFrom7) delayed7++;
     if (txTime <= delayedTo && txTime >= delayedFrom30) delayed30++;
   }
@@ -53,15 +91,12 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   out[LS.KNOWN_30D] = known30;
   out[LS.FRAUD_7D] = fraud7;
   out[LS.FRAUD_30D] = fraud30;
-  if (delayed7 > 0 || delayed30 > 0) {
-    // Transactions of [now - delay - w, now - delay]: the entity's count over delay + w less its count over delay.
-    aggregateInto(windows, entity, now, [delayMs, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS]);
-    const before = windows[STAT.COUNT] as number;
-    const in7 = (windows[STATS + STAT.COUNT] as number) - before;
-    const in30 = (windows[2 * STATS + STAT.COUNT] as number) - before;
-    out[LS.RATE_7D] = in7 > 0 ? Math.round((delayed7 / in7) * 10_000) / 10_000 : 0;
-    out[LS.RATE_30D] = in30 > 0 ? Math.round((delayed30 / in30) * 10_000) / 10_000 : 0;
-  }
+  out[LS.PARTIES_7D] = distinct7;
+  out[LS.PARTIES_30D] = distinct30;
+  out[LS.FIRST_30D] = Number.isFinite(oldest30) ? Math.round((now - oldest30) / 1000) : -1;
+  out[LS.RATE_1D] = in1 > 0 ? Math.round((delayed1 / in1) * 10_000) / 10_000 : 0;
+  out[LS.RATE_7D] = in7 > 0 ? Math.round((delayed7 / in7) * 10_000) / 10_000 : 0;
+  out[LS.RATE_30D] = in30 > 0 ? Math.round((delayed30 / in30) * 10_000) / 10_000 : 0;
   out[LS.EVER] = l[L_FRAUDS] as number;
   const last = l[L_LAST_FRAUD_AT] as number;
   out[LS.SINCE] = Number.isNaN(last) ? -1 : Math.round((now - last) / 1000);
