@@ -9,7 +9,9 @@ import type { StageContext } from './context.ts';
 import { paymentOf, StateScaleSchema, type StateProbeOptions, type StateScale } from './state-probe.ts';
 import type { StateScaleFigures } from './types.ts';
 
-const CHILD = fileURLToPath(new URL('./state-child.ts', import.meta.url));
+// From source (tsx) the child is the .ts file; from dist/ (the installed package) the built .js.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(FROM_SOURCE ? './state-child.ts' : './state-child.js', import.meta.url));
 const PARTITIONS = 6;
 const TAIL = 2000;
 
@@ -46,7 +48,7 @@ export async function runStateScaleStage(context: StageContext): Promise<StateSc
 }
 
 async function buildInChild(options: Omit<StateProbeOptions, 'gc'>): Promise<StateScale> {
-  const args = ['--expose-gc', '--max-old-space-size=8192', '--import', import.meta.resolve('tsx'), CHILD, JSON.stringify(options)];
+  const args = ['--expose-gc', '--max-old-space-size=8192', ...(FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []), CHILD, JSON.stringify(options)];
   const result = await runProcess(process.execPath, args, { env: process.env, timeoutMs: 4 * 3600_000 });
   if (result.code !== 0) {
     throw new FraudError('FRAUD_INTERNAL', `the state probe exited with ${String(result.code ?? result.signal)}`, { problems: result.stderr.trim().split('\n').slice(-5) });

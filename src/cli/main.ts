@@ -16,7 +16,7 @@ import { packageVersion } from './version.ts';
  * statically here.
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'run', summary: 'generator, detector and dashboard in one process; open the printed URL', load: async () => (await import('./run.ts')).runCommand() },
+  { name: 'run', summary: 'generator, detector, dashboard and decision API in one process; open the printed URL', load: async () => (await import('./run.ts')).runCommand() },
   { name: 'produce', summary: 'stream generated transactions (or your own, with --from) to the transactions topic', load: async () => (await import('./produce.ts')).produceCommand() },
   { name: 'detect', summary: 'consume transactions, decide each one, route it to the legit, fraud or dead-letter topic', load: async () => (await import('./detect.ts')).detectCommand() },
   { name: 'dashboard', summary: 'serve the live web dashboard of decisions (default http://127.0.0.1:5000/)', load: async () => (await import('./dashboard.ts')).dashboardCommand() },

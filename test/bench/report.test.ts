@@ -103,15 +103,15 @@ describe('bench report', () => {
     assert.equal(check(targetChecks({ startup: startup(160, 150, 100) }), 'startup-help').pass, false, 'over 150 ms');
     assert.equal(check(targetChecks({}), 'startup-help').pass, null, 'not measured');
     const text = textReport(aBenchResult({ startup: startup(70, 150) }));
-    assert.match(text, /^h {2}fraud --help +70 ms wall +CPU 70 ms, RSS 50 MB; 1\.8 × node -e 0/m);
-    assert.match(text, /^h {2}fraud consume --count 1 \(embedded log\) +150 ms wall/m);
+    assert.match(text, /^j {2}fraud --help +70 ms wall +CPU 70 ms, RSS 50 MB; 1\.8 × node -e 0/m);
+    assert.match(text, /^j {2}fraud consume --count 1 \(embedded log\) +150 ms wall/m);
   });
 
   test('as JSON carries every figure, the ratios and the targets', () => {
     const parsed = JSON.parse(jsonReport(aBenchResult())) as { figures: { detector: { atLeastOnce: { recordsPerSec: number } } }; ratios: unknown[]; targets: Array<{ pass: boolean | null }> };
     assert.equal(parsed.figures.detector.atLeastOnce.recordsPerSec, 60_000);
     assert.equal(parsed.ratios.length, 7);
-    assert.equal(parsed.targets.length, 9);
+    assert.equal(parsed.targets.length, 11);
     assert.ok(parsed.targets.every((target) => target.pass !== undefined), 'pass is true, false or null, never missing');
   });
 });
