@@ -10,7 +10,7 @@ export const WORKLOAD_SEED = 20_240_601;
 /**
  * Card holders of the benchmark's population, at their own pace (a few payments a week
  * each, about 1.9 a second between them): the full bench's 500,000 records span about 3
- * days of event time and reach some 200,000 accounts, each with a short history, as a day
+ * days of event time and reach some 185,000 accounts, each with a short history, as a day
  * or two of a regional bank's card traffic. It sets how many accounts the detector holds
  * and how many payments fall in each window, so it is part of what the detector's rate means.
  */
