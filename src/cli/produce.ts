@@ -112,7 +112,7 @@ function itemsToProduce(config: Config, options: ProduceOptions, seed: number, l
     incidentShare: options.scenarios ? leastIncidentShare(resolveMix(options.mix ?? {}, blockedAccounts).mix) : 0,
     now: Date.now(),
   });
-  describePlan(plan, logger);
+  describePlan(plan, logger, Date.now());
   const traffic = { seed, ratePerSecond: plan.ratePerSecond, startTime: plan.startTime, customers: plan.customers };
   if (!options.scenarios) return generatedTraffic(traffic, config.topics.transactions, { untilMs: plan.untilMs });
   const stream = new ScenarioStream({ ...traffic, mix: options.mix, blockedAccounts });
@@ -122,7 +122,10 @@ function itemsToProduce(config: Config, options: ProduceOptions, seed: number, l
   return scenarioItems(scenarioEvents(stream, undefined, plan.untilMs), { transactions: config.topics.transactions, labels: config.topics.labels }, stream.live);
 }
 
-function describePlan(plan: StreamPlan, logger: Logger): void {
+/** Beyond this, Kafka brokers refuse a record timestamp (log.message.timestamp.after.max.ms, 1 h by default). */
+const BROKER_FUTURE_LIMIT_MS = 3_600_000;
+
+function describePlan(plan: StreamPlan, logger: Logger, now: number): void {
   const startTime = new Date(plan.startTime).toISOString();
   if (plan.ratePerSecond !== undefined) {
     logger.info({ customers: plan.customers, startTime }, 'live traffic: event time follows the wall clock');
@@ -130,5 +133,11 @@ function describePlan(plan: StreamPlan, logger: Logger): void {
   }
   const expectedEnd = plan.expectedEnd === undefined ? undefined : new Date(plan.expectedEnd).toISOString();
   logger.info({ customers: plan.customers, startTime, expectedEnd }, "event time follows the population's pace");
-  if (plan.expectedEnd === undefined) logger.warn('an endless stream at the population\'s pace: written fast, its event time runs ahead of the wall clock (give --count or --days to end it about now)');
+  if (plan.expectedEnd === undefined) {
+    logger.warn("an endless stream at the population's pace: its event time may run ahead of the wall clock (give --count or --days to end it about now)");
+  } else if (plan.expectedEnd > now + BROKER_FUTURE_LIMIT_MS) {
+    // Our producer stamps records with the time of writing, but whatever writes at event
+    // time downstream (Kafka Streams, for one) will be refused by the broker.
+    logger.warn({ expectedEnd }, 'the stream ends more than an hour after now: Kafka refuses records stamped that far ahead to whoever writes at event time (leave --start-time out to end about now)');
+  }
 }
