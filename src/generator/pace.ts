@@ -1,17 +1,17 @@
-import { PLACES, type Place } from './geography.ts';
+import { PLACES } from './geography.ts';
 import { normalCdf, normalQuantile } from './normal.ts';
 
 /**
  * How often and when people pay: the population's pace, which sets the event time of a
  * generated stream. Each customer pays at their own rate (log-normal across the
  * population: a few payments a week in the main, some daily, some weekly), mostly within
- * their active hours of the local day, a little more on Saturdays and less on Sundays.
+ * their active hours of the local day, more on Fridays and Saturdays, less on Sundays.
  */
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const WEEK_MS = 7 * DAY_MS;
-const HOURS_PER_WEEK = 168;
+export const WEEK_HOURS = 168;
 
 /** Payments a week of the median customer, and the spread (sigma of the log) around it: 10% pay under 1.4 a week, 10% over 9. */
 export const PAYMENTS_PER_WEEK = { median: 3.5, sigma: 0.75 } as const;
@@ -33,25 +33,25 @@ const LENGTH_CHOICES = ACTIVE_LENGTH.max - ACTIVE_LENGTH.min + 1;
 /** Customers who share a time zone and active hours share a rhythm: their intensity over the week. */
 export const RHYTHMS = OFFSETS.length * FROM_CHOICES * LENGTH_CHOICES;
 
-export function rhythmOf(home: Place, activeFrom: number, activeLength: number): number {
-  return (OFFSETS.indexOf(home.utcOffset) * FROM_CHOICES + (activeFrom - ACTIVE_FROM.min)) * LENGTH_CHOICES + (activeLength - ACTIVE_LENGTH.min);
+export function rhythmOf(utcOffset: number, activeFrom: number, activeLength: number): number {
+  return (OFFSETS.indexOf(utcOffset) * FROM_CHOICES + (activeFrom - ACTIVE_FROM.min)) * LENGTH_CHOICES + (activeLength - ACTIVE_LENGTH.min);
 }
 
 /** Intensity (0-1, 1 = an active hour of the busiest day) by rhythm and UTC hour of the week (Monday 00:00 UTC = 0). */
 const INTENSITY = buildIntensities();
 
 function buildIntensities(): Float64Array {
-  const table = new Float64Array(RHYTHMS * HOURS_PER_WEEK);
+  const table = new Float64Array(RHYTHMS * WEEK_HOURS);
   for (const offset of OFFSETS) {
     for (let from = ACTIVE_FROM.min; from <= ACTIVE_FROM.max; from++) {
       for (let length = ACTIVE_LENGTH.min; length <= ACTIVE_LENGTH.max; length++) {
-        const rhythm = rhythmOf({ utcOffset: offset } as Place, from, length);
+        const rhythm = rhythmOf(offset, from, length);
         const until = activeUntil(from, length);
-        for (let hour = 0; hour < HOURS_PER_WEEK; hour++) {
-          const local = (((hour + offset) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
+        for (let hour = 0; hour < WEEK_HOURS; hour++) {
+          const local = (((hour + offset) % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS;
           const hourOfDay = local % 24;
           const active = hourOfDay >= from && hourOfDay <= until;
-          table[rhythm * HOURS_PER_WEEK + hour] = ((active ? 1 : QUIET) * (WEEKDAY[Math.floor(local / 24)] ?? 1)) / BUSIEST_DAY;
+          table[rhythm * WEEK_HOURS + hour] = ((active ? 1 : QUIET) * (WEEKDAY[Math.floor(local / 24)] ?? 1)) / BUSIEST_DAY;
         }
       }
     }
@@ -67,17 +67,17 @@ export function activeUntil(from: number, length: number): number {
 /** UTC hour of the week of an epoch time: 1970-01-01 was a Thursday, 72 hours after a Monday's start. */
 export function hourOfWeek(epochMs: number): number {
   const hours = Math.floor(epochMs / HOUR_MS) + 72;
-  return ((hours % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
+  return ((hours % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS;
 }
 
 export function intensity(rhythm: number, epochMs: number): number {
-  return INTENSITY[rhythm * HOURS_PER_WEEK + hourOfWeek(epochMs)] ?? 0;
+  return INTENSITY[rhythm * WEEK_HOURS + hourOfWeek(epochMs)] ?? 0;
 }
 
 const MEAN_BY_RHYTHM = Float64Array.from({ length: RHYTHMS }, (_, rhythm) => {
   let sum = 0;
-  for (let hour = 0; hour < HOURS_PER_WEEK; hour++) sum += INTENSITY[rhythm * HOURS_PER_WEEK + hour] ?? 0;
-  return sum / HOURS_PER_WEEK;
+  for (let hour = 0; hour < WEEK_HOURS; hour++) sum += INTENSITY[rhythm * WEEK_HOURS + hour] ?? 0;
+  return sum / WEEK_HOURS;
 });
 
 function meanIntensity(rhythm: number): number {
@@ -135,10 +135,9 @@ export function customersForSpan(transactions: number, days: number): number {
 
 /** A rhythm's intensity in one UTC hour of the week, for tables summed over a population. */
 export function intensityAtHour(rhythm: number, hour: number): number {
-  return INTENSITY[rhythm * HOURS_PER_WEEK + hour] ?? 0;
+  return INTENSITY[rhythm * WEEK_HOURS + hour] ?? 0;
 }
 
-export const WEEK_HOURS = HOURS_PER_WEEK;
 
 /** The share of customers of each rhythm, as the population is drawn (home by weight, active hours uniform). */
 export function rhythmShares(): Float64Array {
@@ -147,7 +146,7 @@ export function rhythmShares(): Float64Array {
   for (const place of PLACES) {
     for (let from = ACTIVE_FROM.min; from <= ACTIVE_FROM.max; from++) {
       for (let length = ACTIVE_LENGTH.min; length <= ACTIVE_LENGTH.max; length++) {
-        const rhythm = rhythmOf(place, from, length);
+        const rhythm = rhythmOf(place.utcOffset, from, length);
         shares[rhythm] = (shares[rhythm] ?? 0) + place.weight / totalWeight / (FROM_CHOICES * LENGTH_CHOICES);
       }
     }

@@ -86,7 +86,7 @@ export function traitsOf(seedHash: number, index: number): { home: Place; from: 
   const home = PLACE_BY_PERCENT[first % PLACE_BY_PERCENT.length] as Place;
   const from = ACTIVE_FROM.min + (second % (ACTIVE_FROM.max - ACTIVE_FROM.min + 1));
   const length = ACTIVE_LENGTH.min + ((second >>> 8) % (ACTIVE_LENGTH.max - ACTIVE_LENGTH.min + 1));
-  return { home, from, length, rhythm: rhythmOf(home, from, length), habitKey: fmix32(second ^ 0xc2b2ae35) };
+  return { home, from, length, rhythm: rhythmOf(home.utcOffset, from, length), habitKey: fmix32(second ^ 0xc2b2ae35) };
 }
 
 export function seedHashOf(seed: number): number {
