@@ -37,11 +37,11 @@ export function decisionPool(topics: PipelineTopics, size: number): DecisionPool
   const defaults = ConfigSchema.parse({});
   const store = new EntityStore({ limits: DEFAULT_LIMITS, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY });
   const processor = new BatchProcessor({ topics, maxRecordBytes: defaults.maxRecordBytes, ruleset: () => ruleset, now: Date.now, store, limits: DEFAULT_LIMITS });
-  // The simulated pace `fraud eval` scores the ruleset at: its share of flagged decisions
-  // is the tuned one (at 1,000/s among 2,000 customers, every customer would be a burst).
+  // The stream `fraud eval` scores the ruleset on (a month of its population): its share
+  // of flagged decisions is the one the evaluation measures.
   const stream = new ScenarioStream({
     seed: WORKLOAD_SEED + 4,
-    ratePerSecond: EVAL_DEFAULTS.ratePerSecond,
+    customers: EVAL_DEFAULTS.customers,
     startTime: EVAL_DEFAULTS.startTime,
     blockedAccounts: ruleset.definition.lists.blocked.accounts,
   });

@@ -8,14 +8,19 @@ import type { WorkloadFigures } from './types.ts';
 /** One seed for every stage: the same population and the same record sizes throughout. */
 export const WORKLOAD_SEED = 20_240_601;
 /**
- * Event-time rate of pre-filled streams: a busy bank's second. It sets how many payments
- * fall in each window, so it is part of what the detector's rate means.
+ * Card holders of the benchmark's population, at their own pace (a few payments a week
+ * each, about 1.9 a second between them): the full bench's 500,000 records span about 3
+ * days of event time and reach some 185,000 accounts, each with a short history, as a day
+ * or two of a regional bank's card traffic. It sets how many accounts the detector holds
+ * and how many payments fall in each window, so it is part of what the detector's rate means.
  */
-export const EVENT_RATE_PER_SECOND = 1000;
+export const WORKLOAD_CUSTOMERS = 250_000;
+/** Pre-filled streams start this long before now, so even long ones end in the past, as real history does. */
+const WORKLOAD_HISTORY_MS = 60 * 24 * 3_600_000;
 const SAMPLE_SIZE = 10_000;
 
 export function trafficOptions(seed = WORKLOAD_SEED): TrafficOptions {
-  return { seed, ratePerSecond: EVENT_RATE_PER_SECOND, startTime: Date.now() };
+  return { seed, customers: WORKLOAD_CUSTOMERS, startTime: Date.now() - WORKLOAD_HISTORY_MS };
 }
 
 /** Everyday generated traffic for `topic`, as `fraud produce` makes it. */

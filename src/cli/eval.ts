@@ -6,32 +6,41 @@ import { EVAL_DEFAULTS, SEED_RULES_FILE, type EvalProgress } from '../eval/optio
 import { formatReport } from '../eval/format.ts';
 import { runEval } from '../eval/run.ts';
 import { randomSeed } from '../generator/random.ts';
-import { MixFlag } from '../generator/scenarios/mix.ts';
+import { DEFAULT_MIX, leastIncidentShare, MixFlag, type Mix } from '../generator/scenarios/mix.ts';
+import { customersForSpan } from '../generator/pace.ts';
 import { createLogger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
-import { parseCommandOptions, wholeNumberFlag } from './options.ts';
+import { daysFlag, parseCommandOptions, wholeNumberFlag } from './options.ts';
 
-const EvalFlags = z.object({
-  seed: wholeNumberFlag(0, 2 ** 31 - 1),
-  transactions: wholeNumberFlag(1, 10_000_000),
-  rate: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a number')
-    .transform(Number)
-    .pipe(z.number().gt(0, 'must be above 0').max(100_000, 'must be at most 100000'))
-    .optional(),
-  partitions: wholeNumberFlag(1, 64),
-  rules: z.string().min(1).optional(),
-  baseline: z.string().min(1).optional(),
-  startTime: z
-    .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date')
-    .transform((value) => Date.parse(value))
-    .optional(),
-  mix: MixFlag,
-  json: z.boolean().default(false),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-});
+const EvalFlags = z
+  .object({
+    seed: wholeNumberFlag(0, 2 ** 31 - 1),
+    transactions: wholeNumberFlag(1, 10_000_000),
+    customers: wholeNumberFlag(1, 10_000_000),
+    days: daysFlag,
+    rate: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number')
+      .transform(Number)
+      .pipe(z.number().gt(0, 'must be above 0').max(100_000, 'must be at most 100000'))
+      .optional(),
+    partitions: wholeNumberFlag(1, 64),
+    rules: z.string().min(1).optional(),
+    baseline: z.string().min(1).optional(),
+    startTime: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date')
+      .transform((value) => Date.parse(value))
+      .optional(),
+    mix: MixFlag,
+    json: z.boolean().default(false),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  })
+  .superRefine((options, context) => {
+    if (options.customers !== undefined && options.days !== undefined) {
+      context.addIssue({ code: 'custom', path: ['days'], message: 'give --customers or --days, not both (--days sizes the population)' });
+    }
+  });
 
 /** `output` is where the report goes (standard output; a test passes its own). */
 export function evalCommand(output: { write(text: string): unknown } = process.stdout): Command {
@@ -39,7 +48,9 @@ export function evalCommand(output: { write(text: string): unknown } = process.s
     .description('run a labelled scenario stream through the detector and score it against the seed rule')
     .option('--seed <n>', 'seed of the scenario stream (default: random, printed)')
     .option('--transactions <n>', `transactions in the stream (default ${EVAL_DEFAULTS.transactions})`)
-    .option('--rate <n>', `simulated transactions per second: how much time the stream spans (default ${EVAL_DEFAULTS.ratePerSecond})`)
+    .option('--customers <n>', `population of the stream, each customer paying a few times a week (default ${EVAL_DEFAULTS.customers.toLocaleString('en-US')}: about 30 simulated days)`)
+    .option('--days <d>', 'simulated days the stream spans: sizes the population to fit --transactions')
+    .option('--rate <n>', "a steady rate of simulated transactions per second instead of the population's own pace (the clock of earlier versions, for comparisons)")
     .option('--partitions <n>', `partitions of the evaluation topics (default ${EVAL_DEFAULTS.partitions})`)
     .option('--rules <file>', 'the ruleset to score (default: the shipped one)')
     .option('--baseline <file>', 'the ruleset to compare with (default: rules/seed.yaml, the seed rule)')
@@ -52,13 +63,15 @@ export function evalCommand(output: { write(text: string): unknown } = process.s
 
 async function evaluate(flags: Record<string, unknown>, output: { write(text: string): unknown }): Promise<void> {
   const options = parseCommandOptions(EvalFlags, flags);
+  const transactions = options.transactions ?? EVAL_DEFAULTS.transactions;
   const logger = createLogger(options.logLevel);
   const progress = process.stderr.isTTY ? progressBar() : undefined;
   const report = await untilStopped(logger, (signal) =>
     runEval({
       seed: options.seed ?? randomSeed(),
-      transactions: options.transactions ?? EVAL_DEFAULTS.transactions,
-      ratePerSecond: options.rate ?? EVAL_DEFAULTS.ratePerSecond,
+      transactions,
+      customers: options.customers ?? (options.days === undefined ? EVAL_DEFAULTS.customers : customersForSpan(background(transactions, options.mix), options.days)),
+      ratePerSecond: options.rate,
       startTime: options.startTime ?? EVAL_DEFAULTS.startTime,
       partitions: options.partitions ?? EVAL_DEFAULTS.partitions,
       rulesFile: options.rules ?? DEFAULT_RULES_FILE,
@@ -71,6 +84,11 @@ async function evaluate(flags: Record<string, unknown>, output: { write(text: st
   ).finally(() => progress?.stop());
   const baselineName = options.baseline === undefined ? 'seed rule' : 'baseline';
   output.write(`${options.json ? JSON.stringify(report, null, 2) : formatReport(report, baselineName)}\n`);
+}
+
+/** Background transactions of a stream of `transactions` (incidents add their own). */
+function background(transactions: number, mix: Partial<Mix> | undefined): number {
+  return transactions / (1 + leastIncidentShare({ ...DEFAULT_MIX, ...mix }));
 }
 
 const PHASES: Record<EvalProgress['phase'], string> = { produce: 'generating', ours: 'detecting (ours)', baseline: 'detecting (baseline)' };

@@ -83,6 +83,14 @@ export const wholeNumberFlag = (min: number, max: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .optional();
 
+/** A span of simulated time in days (decimals allowed), above 0 and at most ten years, when given. */
+export const daysFlag = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of days')
+  .transform(Number)
+  .pipe(z.number().gt(0, 'must be above 0').max(3650, 'must be at most 3650'))
+  .optional();
+
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }

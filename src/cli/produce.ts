@@ -3,22 +3,26 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { generatedTraffic } from '../generator/generated.ts';
+import { planStream, type StreamPlan } from '../generator/plan.ts';
 import type { ProducerItem } from '../generator/items.ts';
 import { produceItems } from '../generator/producer.ts';
 import { randomSeed } from '../generator/random.ts';
 import { replayJsonLines } from '../generator/replay.ts';
-import { MixFlag } from '../generator/scenarios/mix.ts';
+import { DEFAULT_CUSTOMERS } from '../generator/traffic.ts';
+import { leastIncidentShare, MixFlag, resolveMix } from '../generator/scenarios/mix.ts';
 import { ScenarioStream, scenarioEvents, scenarioItems } from '../generator/scenarios/index.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { describeError } from '../log/retry.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
-import { addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
+import { addLogOptions, configAndOptions, daysFlag, wholeNumberFlag } from './options.ts';
 import { ProgressReporter } from './progress.ts';
 
 const ProduceOptions = z
   .object({
     count: wholeNumberFlag(1, Number.MAX_SAFE_INTEGER),
+    customers: wholeNumberFlag(1, 100_000_000),
+    days: daysFlag,
     seed: wholeNumberFlag(0, 2 ** 31 - 1),
     from: z.string().min(1).optional(),
     startTime: z
@@ -33,16 +37,24 @@ const ProduceOptions = z
   })
   .superRefine((options, context) => {
     if (options.scenarios && options.from) context.addIssue({ code: 'custom', path: ['scenarios'], message: 'cannot be combined with --from' });
+    for (const name of ['customers', 'days'] as const) {
+      if (options.from && options[name] !== undefined) context.addIssue({ code: 'custom', path: [name], message: 'cannot be combined with --from' });
+    }
+    if (options.count !== undefined && options.customers !== undefined && options.days !== undefined) {
+      context.addIssue({ code: 'custom', path: ['days'], message: 'give at most two of --count, --customers and --days (the third follows from them)' });
+    }
   });
 type ProduceOptions = z.infer<typeof ProduceOptions>;
 
 export function produceCommand(): Command {
   return addLogOptions(new Command('produce'))
     .description('stream generated transactions (or your own, with --from) to the transactions topic')
-    .option('--rate <n>', 'transactions per second, 0 = as fast as possible (env TRANSACTIONS_PER_SECOND, default 2)')
+    .option('--rate <n>', 'transactions written per second, 0 = as fast as possible (env TRANSACTIONS_PER_SECOND, default 2); alone, above 0, the traffic is live: its event time is the wall clock')
     .option('--count <n>', 'stop after N transactions')
-    .option('--seed <n>', 'seed of the generator: the same seed gives the same stream')
-    .option('--start-time <iso>', 'event time of the first generated transaction (default: now)')
+    .option('--customers <n>', `population size; event time then follows its own pace, each customer paying a few times a week (default ${DEFAULT_CUSTOMERS.toLocaleString('en-US')}; live: sized from --rate)`)
+    .option('--days <d>', 'event time the stream spans: with --count, the population is sized to fit; without, stop after D days')
+    .option('--seed <n>', 'seed of the generator: the same seed and start time give the same stream')
+    .option('--start-time <iso>', 'event time of the first transaction (default: with --count or --days at the population\'s pace, so that the stream ends about now, never after; otherwise now)')
     .option('--from <file>', 'replay transactions from a JSON-lines file instead of generating them ("-" = stdin)')
     .option('--scenarios', 'mix labelled fraud incidents and benign look-alikes into the traffic; labels go to the labels topic')
     .option('--rules <file>', 'with --scenarios: the ruleset whose blocked accounts the blocklist scenario uses (default: the shipped one)')
@@ -88,12 +100,44 @@ async function produce(flags: Record<string, unknown>): Promise<void> {
 /** A replay, everyday traffic, or traffic with labelled scenarios. */
 function itemsToProduce(config: Config, options: ProduceOptions, seed: number, logger: Logger): Iterable<ProducerItem> | AsyncIterable<ProducerItem> {
   if (options.from) return replayJsonLines(options.from, config.topics.transactions);
-  const traffic = { seed, ratePerSecond: config.rate > 0 ? config.rate : 100, startTime: options.startTime ?? Date.now() };
-  if (!options.scenarios) return generatedTraffic(traffic, config.topics.transactions);
-  const ruleset = loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE);
-  const stream = new ScenarioStream({ ...traffic, mix: options.mix, blockedAccounts: ruleset.definition.lists.blocked.accounts });
+  const ruleset = options.scenarios ? loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE) : undefined;
+  const blockedAccounts = ruleset?.definition.lists.blocked.accounts ?? [];
+  const plan = planStream({
+    seed,
+    rate: config.rate,
+    count: options.count,
+    customers: options.customers,
+    days: options.days,
+    startTime: options.startTime,
+    incidentShare: options.scenarios ? leastIncidentShare(resolveMix(options.mix ?? {}, blockedAccounts).mix) : 0,
+    now: Date.now(),
+  });
+  describePlan(plan, logger, Date.now());
+  const traffic = { seed, ratePerSecond: plan.ratePerSecond, startTime: plan.startTime, customers: plan.customers };
+  if (!options.scenarios) return generatedTraffic(traffic, config.topics.transactions, { untilMs: plan.untilMs });
+  const stream = new ScenarioStream({ ...traffic, mix: options.mix, blockedAccounts });
   for (const note of stream.notes) logger.warn(note);
   logger.info({ labels: config.topics.labels }, 'scenarios: labels of fraud incidents and look-alikes go to the labels topic');
   // --count cuts the stream where it is, even inside an incident: the labels sent match the transactions sent.
-  return scenarioItems(scenarioEvents(stream), { transactions: config.topics.transactions, labels: config.topics.labels });
+  return scenarioItems(scenarioEvents(stream, undefined, plan.untilMs), { transactions: config.topics.transactions, labels: config.topics.labels }, stream.live);
+}
+
+/** Beyond this, Kafka brokers refuse a record timestamp (log.message.timestamp.after.max.ms, 1 h by default). */
+const BROKER_FUTURE_LIMIT_MS = 3_600_000;
+
+function describePlan(plan: StreamPlan, logger: Logger, now: number): void {
+  const startTime = new Date(plan.startTime).toISOString();
+  if (plan.ratePerSecond !== undefined) {
+    logger.info({ customers: plan.customers, startTime }, 'live traffic: event time follows the wall clock');
+    return;
+  }
+  const expectedEnd = plan.expectedEnd === undefined ? undefined : new Date(plan.expectedEnd).toISOString();
+  logger.info({ customers: plan.customers, startTime, expectedEnd }, "event time follows the population's pace");
+  if (plan.expectedEnd === undefined) {
+    logger.warn("an endless stream at the population's pace: its event time may run ahead of the wall clock (give --count or --days to end it about now)");
+  } else if (plan.expectedEnd > now + BROKER_FUTURE_LIMIT_MS) {
+    // Our producer stamps records with the time of writing, but whatever writes at event
+    // time downstream (Kafka Streams, for one) will be refused by the broker.
+    logger.warn({ expectedEnd }, 'the stream ends more than an hour after now: Kafka refuses records stamped that far ahead to whoever writes at event time (leave --start-time out to end about now)');
+  }
 }

@@ -6,7 +6,16 @@ import { checkDashboardSettings, startDashboard } from '../dashboard/index.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { produceItems } from '../generator/producer.ts';
 import { randomSeed } from '../generator/random.ts';
-import { FRAUD_SCENARIOS, PRODUCES, SCENARIO_KINDS, ScenarioStream, scenarioEvents, scenarioItems, type Mix } from '../generator/scenarios/index.ts';
+import {
+  FRAUD_SCENARIOS,
+  PRODUCES,
+  SCENARIO_KINDS,
+  ScenarioStream,
+  scenarioEvents,
+  scenarioItems,
+  type HistoryRequirement,
+  type Mix,
+} from '../generator/scenarios/index.ts';
 import type { Log } from '../log/types.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -94,6 +103,11 @@ const DEMO_MIX: Partial<Mix> = Object.fromEntries(
   SCENARIO_KINDS.filter((kind) => PRODUCES[kind].some((name) => (FRAUD_SCENARIOS as readonly string[]).includes(name))).map((kind) => [kind, 150]),
 );
 const DEMO_WARMUP = 0;
+/**
+ * Live, a customer pays a few times a week: a demo would wait days for victims with a real
+ * history. Any customer seen once will do there; `fraud produce --scenarios` keeps the real requirement.
+ */
+const DEMO_HISTORY: HistoryRequirement = { payments: 1, days: 0 };
 
 async function generate(options: PipelineOptions, signal: AbortSignal): Promise<void> {
   const { config } = options;
@@ -102,13 +116,15 @@ async function generate(options: PipelineOptions, signal: AbortSignal): Promise<
   const ruleset = loadRulesetFile(options.rules ?? DEFAULT_RULES_FILE);
   const stream = new ScenarioStream({
     seed,
-    ratePerSecond: config.rate > 0 ? config.rate : 100,
+    // Live at the rate (event time is the wall clock the page shows); at --rate 0, the population's own pace.
+    ratePerSecond: config.rate > 0 ? config.rate : undefined,
     startTime: Date.now(),
     mix: DEMO_MIX,
     warmupTransactions: DEMO_WARMUP,
+    history: DEMO_HISTORY,
     blockedAccounts: ruleset.definition.lists.blocked.accounts,
   });
-  const items = scenarioItems(scenarioEvents(stream), { transactions: config.topics.transactions, labels: config.topics.labels });
+  const items = scenarioItems(scenarioEvents(stream), { transactions: config.topics.transactions, labels: config.topics.labels }, stream.live);
   options.logger.info({ rate: config.rate, seed }, 'generating transactions with fraud scenarios mixed in');
   await produceItems({ producer, items, rate: config.rate, count: options.count, onSent: (batch) => options.metrics.produced.inc(batch.length) }, signal);
   await producer.close();

@@ -19,7 +19,7 @@ export function formatReport(report: EvalReport, baselineName = 'seed rule'): st
   ];
   const header = [
     `fraud eval: seed ${report.seed}, ${count(report.transactions)} transactions, ${count(report.fraudTransactions)} fraud (${percent(report.fraudTransactions / report.transactions)}),`,
-    `  ${report.ratePerSecond}/s simulated from ${report.startTime}, ${report.partitions} partition(s), ${report.seconds} s`,
+    `  ${count(report.customers)} customers over ${report.days} simulated days from ${report.startTime}, ${report.partitions} partition(s), ${report.seconds} s`,
     `  ours: ${basename(ours.rules.file)} (${ours.rules.version}); ${baselineName}: ${basename(baseline.rules.file)} (${baseline.rules.version})`,
   ];
   const notes = report.notes.map((note) => `note: ${note}`);

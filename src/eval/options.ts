@@ -17,14 +17,19 @@ export interface EvalOptions {
   seed: number;
   /** Transactions of the stream before the incidents under way are completed. */
   transactions: number;
-  /** Simulated transactions per second: sets how much simulated time the stream spans. */
-  ratePerSecond: number;
+  /**
+   * A steady rate of simulated transactions per second instead of the population's own
+   * pace (the clock of earlier versions, kept for comparisons). Absent: each customer pays
+   * a few times a week, and the stream spans transactions / (customers x rate).
+   */
+  ratePerSecond?: number;
   /** Epoch milliseconds of the stream's first moment. */
   startTime: number;
   partitions: number;
   rulesFile: string;
   baselineFile: string;
   mix?: Partial<Mix>;
+  /** Population of the stream (default EVAL_DEFAULTS.customers). */
   customers?: number;
   warmupTransactions?: number;
   logger: Logger;
@@ -33,13 +38,14 @@ export interface EvalOptions {
 }
 
 /**
- * 40,000 transactions at 2 per second of simulated time: about 5.5 simulated hours,
- * long enough for incidents that take hours (structuring, mules, travellers) to play
- * out inside the background, and 21-23 incidents of each kind with the default mix.
+ * A month of a small population: 2,000 customers paying a few times a week make 40,000
+ * transactions in about 30 simulated days, so profiles and long windows matter (victims of
+ * takeovers have weeks of history), and each kind of incident happens 20-23 times with
+ * the default mix.
  */
 export const EVAL_DEFAULTS = {
   transactions: 40_000,
-  ratePerSecond: 2,
+  customers: 2_000,
   startTime: Date.parse('2026-05-01T00:00:00Z'),
   partitions: 1,
 } as const;

@@ -9,6 +9,11 @@ export interface RulesetUsed {
 export interface EvalReport {
   seed: number;
   startTime: string;
+  /** Customers of the population. */
+  customers: number;
+  /** Simulated days from the first transaction to the last. */
+  days: number;
+  /** Mean transactions per simulated second over the stream. */
   ratePerSecond: number;
   partitions: number;
   /** Transactions sent (the asked number plus the rest of the incidents under way at the end). */

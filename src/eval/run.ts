@@ -5,13 +5,14 @@ import type { Verdict } from '../domain/decision.ts';
 import type { OutputTopics } from '../detector/processor.ts';
 import { loadRulesetFile } from '../detector/rules/load.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
+import { DAY_MS } from '../generator/pace.ts';
 import { ScenarioStream } from '../generator/scenarios/index.ts';
 import { FRAUD_SCENARIOS, LOOK_ALIKE_SCENARIOS, type Label, type ScenarioName } from '../generator/scenarios/types.ts';
 import { openEmbeddedLog } from '../log/embedded/index.ts';
 import type { Log } from '../log/types.ts';
 import { countRecords, readLabels, readVerdicts } from './collect.ts';
 import { feedStream } from './feed.ts';
-import type { EvalOptions, EvalPhase } from './options.ts';
+import { EVAL_DEFAULTS, type EvalOptions, type EvalPhase } from './options.ts';
 import { detectAll } from './pass.ts';
 import { ConfigSchema } from '../config/schema.ts';
 import { stateOptions } from '../detector/state/options.ts';
@@ -35,7 +36,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       seed: options.seed,
       ratePerSecond: options.ratePerSecond,
       startTime: options.startTime,
-      customers: options.customers,
+      customers: options.customers ?? EVAL_DEFAULTS.customers,
       mix: options.mix,
       warmupTransactions: options.warmupTransactions,
       blockedAccounts: ours.definition.lists.blocked.accounts,
@@ -95,7 +96,9 @@ function streamFigures(options: EvalOptions, stream: ScenarioStream, sent: numbe
   return {
     seed: options.seed,
     startTime: new Date(options.startTime).toISOString(),
-    ratePerSecond: options.ratePerSecond,
+    customers: stream.population.directory.size,
+    days: Math.round((stream.lastMs / DAY_MS) * 10) / 10,
+    ratePerSecond: stream.lastMs > 0 ? Math.round((sent / (stream.lastMs / 1000)) * 1000) / 1000 : 0,
     partitions: options.partitions,
     transactions: sent,
     labelled: labels.length,

@@ -4,7 +4,7 @@ import type { OutgoingRecord } from '../log/types.ts';
 export interface ProducerItem {
   /** Position in the stream, from 0. */
   index: number;
-  /** When it is due, in milliseconds from the start of the stream; absent means spaced by the rate. */
+  /** When it is due, in milliseconds from the start of the stream (live traffic: its event time); absent means spaced by the rate. */
   dueMs?: number;
   records: OutgoingRecord[];
   /** What `--verbose` prints for it. */

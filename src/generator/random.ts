@@ -5,6 +5,8 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ID_BASE = ID_ALPHABET.length;
+const CHARS_PER_DRAW = 5;
 
 /**
  * Seeded randomness (pure-rand's xoroshiro128+): the same seed gives the same stream,
@@ -79,9 +81,17 @@ export class Random {
     return (-Math.log(1 - this.float()) / ratePerSecond) * 1000;
   }
 
+  /** Letters and digits, uniform; five characters per draw (62^5 < 2^32), ids being most of what a stream draws. */
   id(length: number): string {
     let text = '';
-    for (let i = 0; i < length; i++) text += ID_ALPHABET[this.int(0, ID_ALPHABET.length - 1)];
+    for (let left = length; left > 0; left -= CHARS_PER_DRAW) {
+      const chars = Math.min(CHARS_PER_DRAW, left);
+      let value = this.int(0, ID_BASE ** chars - 1);
+      for (let i = 0; i < chars; i++) {
+        text += ID_ALPHABET[value % ID_BASE];
+        value = Math.floor(value / ID_BASE);
+      }
+    }
     return text;
   }
 }

@@ -10,14 +10,17 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const BLOCKED = ['BLOCKED00001', 'BLOCKED00002'];
 
-/** A dense stream (30 incidents of each kind per 10,000) and what a test needs to look at it. */
+/**
+ * A dense stream (30 incidents of each kind per 10,000) of 400 customers over about seven
+ * weeks of event time, and what a test needs to look at it.
+ */
 function world() {
   const stream = new ScenarioStream({
     seed: 21,
-    ratePerSecond: 2,
+    customers: 400,
     startTime: Date.parse('2026-05-01T00:00:00Z'),
     mix: Object.fromEntries(SCENARIO_KINDS.map((kind) => [kind, 30])),
-    warmupTransactions: 1_500,
+    warmupTransactions: 300,
     blockedAccounts: BLOCKED,
   });
   const events = [...scenarioEvents(stream, 13_000)];
@@ -201,6 +204,33 @@ test('night owl: payments at local night (0-6 h) with the usual device', () => {
       assert.equal(tx.device, customer.device);
     }
   }
+});
+
+test('victims of incidents that need a past have one: 5 or more payments, the first at least 3 days before', () => {
+  const victims: Record<string, (incident: Array<{ tx: GeneratedTransaction }>) => string> = {
+    'account-takeover': (incident) => incident[0]?.tx.source ?? '',
+    'impossible-travel': (incident) => incident[0]?.tx.source ?? '',
+    'amount-spike': (incident) => incident[0]?.tx.source ?? '',
+    structuring: (incident) => incident[0]?.tx.source ?? '',
+    traveller: (incident) => incident[0]?.tx.source ?? '',
+    'one-off-large': (incident) => incident[0]?.tx.source ?? '',
+    'night-owl': (incident) => incident[0]?.tx.source ?? '',
+  };
+  for (const [scenario, victimOf] of Object.entries(victims)) {
+    for (const incident of incidentsOf(scenario)) {
+      const first = incident[0];
+      assert.ok(first);
+      const before = w.events.slice(0, w.indexOf(first.tx.id)).filter((event) => !event.label && event.transaction.source === victimOf(incident));
+      assert.ok(before.length >= 5, `${first.label.incident}: ${before.length} payments before`);
+      assert.ok(first.atMs - (before[0]?.atMs ?? first.atMs) >= 3 * 24 * HOUR, `${first.label.incident}: history since ${(first.atMs - (before[0]?.atMs ?? 0)) / HOUR} h`);
+    }
+  }
+});
+
+test('incidents that need no past start from the warm-up; the others wait for a customer with one', () => {
+  const firstOf = (scenario: string): number => Math.min(...w.of(scenario).map((incident) => incident[0]?.atMs ?? Number.POSITIVE_INFINITY));
+  assert.ok(firstOf('card-testing') < 3 * 24 * HOUR);
+  assert.ok(firstOf('account-takeover') >= 3 * 24 * HOUR);
 });
 
 test('labelled transactions of look-alikes are never fraud, and background has no label', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTransaction } from '../../src/domain/validation.ts';
 import { isFraudError } from '../../src/errors.ts';
+import { planStream } from '../../src/generator/plan.ts';
 import {
   FRAUD_SCENARIOS,
   LOOK_ALIKE_SCENARIOS,
@@ -15,9 +16,10 @@ import {
 } from '../../src/generator/scenarios/index.ts';
 
 const start = Date.parse('2026-05-01T00:00:00Z');
+/** 300 customers: 4,000 transactions are three weeks of them, so victims with a history exist. */
 const options = (overrides: Partial<ScenarioOptions> = {}): ScenarioOptions => ({
   seed: 7,
-  ratePerSecond: 2,
+  customers: 300,
   startTime: start,
   blockedAccounts: ['BLOCKED00001'],
   mix: { 'card-testing': 20, mule: 20, payroll: 20, blocklist: 20 },
@@ -94,19 +96,52 @@ test('fraud flags: fraud scenarios are fraud (but the genuine cardholder before 
 });
 
 test('a finite stream ends with whole incidents: every incident started is complete', () => {
+  // Cut the stream in the middle of an incident of the reference stream: the cut one ends it.
+  const stepsOf = (events: ScenarioEvent[]): Map<string, number> => {
+    const steps = new Map<string, number>();
+    for (const { label } of events) if (label) steps.set(label.incident, (steps.get(label.incident) ?? 0) + 1);
+    return steps;
+  };
+  const all = stepsOf(base);
+  const cut = base.findIndex((event, index) => index > 1000 && event.label !== undefined && event.label.step === 1 && (all.get(event.label.incident) ?? 0) > 3) + 2;
+  assert.ok(cut > 1000);
   const stream = new ScenarioStream(options());
-  const events = [...scenarioEvents(stream, 2000)];
-  assert.ok(events.length > 2000);
+  const events = [...scenarioEvents(stream, cut)];
+  assert.ok(events.length > cut, 'the incidents under way were finished');
+  for (const [incident, steps] of stepsOf(events)) assert.equal(steps, all.get(incident), incident);
   assert.equal(stream.drain().length, 0);
 });
 
-test('default mix: fraud is 2-4% of transactions and each kind has 15 or more incidents in 40,000', () => {
-  const stream = new ScenarioStream({ seed: 3, ratePerSecond: 2, startTime: start, blockedAccounts: ['B1'] });
+test('default mix, a month of 2,000 customers: fraud is 2-4% of transactions and each kind has 15 or more incidents in 40,000', () => {
+  const stream = new ScenarioStream({ seed: 3, customers: 2_000, startTime: start, blockedAccounts: ['B1'] });
   const events = [...scenarioEvents(stream, 40_000)];
   const share = events.filter((event) => event.label?.fraud).length / events.length;
   assert.ok(share > 0.02 && share < 0.04, `fraud share ${share}`);
   for (const [scenario, incidents] of stream.incidents) assert.ok(incidents >= 15 && incidents <= 30, `${scenario}: ${incidents}`);
   assert.equal(stream.incidents.size, FRAUD_SCENARIOS.length + LOOK_ALIKE_SCENARIOS.length);
+  const days = (events[events.length - 1]?.atMs ?? 0) / 86_400_000;
+  assert.ok(days > 25 && days < 35, `spans ${days.toFixed(1)} days`);
+});
+
+test('at the population\'s pace (fraud produce --scenarios --rate 0), 6 payments from one account within 60 s happen in incidents only', () => {
+  const plan = planStream({ seed: 9, rate: 0, count: 50_000, now: Date.parse('2026-06-10T12:00:00Z') });
+  const stream = new ScenarioStream({ seed: 9, customers: plan.customers, startTime: plan.startTime, blockedAccounts: ['B1'] });
+  const events = [...scenarioEvents(stream, 50_000)];
+  const fastIn = (selected: ScenarioEvent[]): number => {
+    const times = new Map<string, number[]>();
+    let fast = 0;
+    for (const { atMs, transaction } of selected) {
+      const list = times.get(transaction.source) ?? [];
+      list.push(atMs);
+      times.set(transaction.source, list);
+      if (list.length >= 6 && atMs - (list[list.length - 6] as number) <= 60_000) fast++;
+    }
+    return fast;
+  };
+  const background = events.filter((event) => !event.label);
+  assert.ok(fastIn(background) / background.length < 0.0005, `${fastIn(background)} of ${background.length} background payments`);
+  assert.ok(fastIn(events) > 0, 'the velocity bursts and card testing are there');
+  assert.ok(fastIn(events) / events.length < 0.01, `${fastIn(events)} of ${events.length} in all`);
 });
 
 test('items carry the transaction keyed by source and its label keyed by transaction id', () => {

@@ -4,7 +4,7 @@ import type { Payer } from './identities.ts';
 import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
 
 /**
- * Someone else logs into an established account: from a never-seen device and ip in
+ * Someone else logs into an established account (one with a history of payments): from a never-seen device and ip in
  * another country they make one or two small payments (checking the access), then,
  * within the hour, drain it with a transfer of 10-40 times the victim's usual amount
  * to a payee the account never paid.
@@ -12,6 +12,7 @@ import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
 export function accountTakeover(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, identities } = context;
   const victim = context.history.pickEstablished(random);
+  if (!victim) return [];
   const where = random.pick(PLACES.filter((place) => place.country !== victim.home.country));
   const intruder: Payer = { ...victim, device: identities.device(), ip: identities.ip() };
   const events: DraftEvent[] = [];

@@ -9,6 +9,7 @@ import type { IncidentDraft, ScenarioContext } from './types.ts';
 export function amountSpike(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx } = context;
   const customer = context.history.pickEstablished(random);
+  if (!customer) return [];
   const payer = { ...customer, ip: context.identities.ip() };
   const amount = money(Math.min(25_000, context.history.usualAmount(customer) * random.between(20, 60)));
   const merchant = random.pick(context.merchants.resale);

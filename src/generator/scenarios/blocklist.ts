@@ -9,7 +9,7 @@ export function blocklist(context: ScenarioContext, startMs: number): IncidentDr
   const { random, tx, identities } = context;
   if (context.blockedAccounts.length === 0) return [];
   const blocked = random.pick(context.blockedAccounts);
-  const customer = random.pick(context.population.customers);
+  const customer = context.customers.pick(random);
   const transaction = random.chance(0.5)
     ? tx.transfer({ ...identities.payer(), account: blocked }, { atMs: startMs, amount: tx.ordinaryAmount(200), payee: customer.account })
     : tx.transfer(customer, { atMs: startMs, amount: tx.ordinaryAmount(customer.medianAmount * 3), payee: blocked });

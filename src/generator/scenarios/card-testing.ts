@@ -10,7 +10,7 @@ import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
  */
 export function cardTesting(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
-  const victim = random.pick(context.population.customers);
+  const victim = context.customers.pick(random);
   const fraudster: Payer = { ...victim, device: context.identities.device(), ip: context.identities.ip() };
   const where = random.pick(PLACES);
   const probes = random.int(6, 15);

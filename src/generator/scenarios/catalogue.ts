@@ -64,6 +64,25 @@ export const PRODUCES: Readonly<Record<ScenarioKind, readonly ScenarioName[]>> =
   'night-owl': ['night-owl'],
 };
 
+/** Kinds whose victim must be a customer with a history in the stream: none start before someone has one. */
+export const NEEDS_HISTORY: readonly ScenarioKind[] = ['account-takeover', 'impossible-travel', 'amount-spike', 'structuring', 'traveller', 'one-off-large', 'night-owl'];
+
+/** Mean transactions of one incident of each kind (from the builders' ranges), for how long a stream of N lasts. */
+export const TRANSACTIONS_PER_INCIDENT: Readonly<Record<ScenarioKind, number>> = {
+  'card-testing': 11,
+  'velocity-burst': 11.5,
+  'account-takeover': 2.5,
+  'impossible-travel': 2,
+  'amount-spike': 1,
+  mule: 15.5,
+  structuring: 4,
+  blocklist: 1,
+  traveller: 2.5,
+  'one-off-large': 1,
+  payroll: 26,
+  'night-owl': 2,
+};
+
 export function isScenarioKind(name: string): name is ScenarioKind {
   return (SCENARIO_KINDS as readonly string[]).includes(name);
 }

@@ -18,22 +18,21 @@ export interface KindRunner {
 
 export interface SharedParts {
   seed: number;
-  ratePerSecond: number;
   startTime: number;
   population: Population;
   merchants: MerchantIndex;
   history: History;
   blockedAccounts: readonly string[];
-  warmupMs: number;
+  /** Background transactions before the first incident. */
+  warmupTransactions: number;
 }
 
 /** One runner per kind in the mix, each with random streams of its own (schedule, ids, transactions, choices). */
 export function kindRunners(shared: SharedParts, mix: Mix): KindRunner[] {
   return SCENARIO_KINDS.filter((kind) => mix[kind] > 0).map((kind) => {
     const random = namedStream(shared.seed, `scenario/${kind}`);
-    const intervalMs = (MIX_PER / mix[kind] / shared.ratePerSecond) * 1000;
     // Forks in a fixed order: schedule, transaction ids and places, new identities; what is left is for choices.
-    const schedule = new KindSchedule(random.fork(), shared.warmupMs, intervalMs);
+    const schedule = new KindSchedule(random.fork(), shared.warmupTransactions, MIX_PER / mix[kind]);
     const tx = new TransactionFactory(random.fork(), shared.startTime);
     const identities = new IdentityFactory(random.fork(), shared.population);
     const context: ScenarioContext = {
@@ -41,6 +40,7 @@ export function kindRunners(shared: SharedParts, mix: Mix): KindRunner[] {
       identities,
       random,
       population: shared.population,
+      customers: shared.population.directory,
       merchants: shared.merchants,
       history: shared.history,
       blockedAccounts: shared.blockedAccounts,

@@ -1,27 +1,39 @@
-import type { Customer, Population } from '../population.ts';
+import { DAY_MS } from '../pace.ts';
+import type { Customer, CustomerDirectory } from '../population.ts';
 import type { Random } from '../random.ts';
 import type { GeneratedTransaction } from '../traffic.ts';
 
-/** Payments a customer must have made before a scenario treats them as established. */
-export const ESTABLISHED_AFTER = 5;
+/** What makes a customer established: this many payments, the first this many days before the latest. */
+export interface HistoryRequirement {
+  payments: number;
+  days: number;
+}
+
+export const ESTABLISHED: HistoryRequirement = { payments: 5, days: 3 };
 const RECENT_AMOUNTS = 15;
+/**
+ * Customers followed at most (the first seen): enough victims for any stream, and bounded
+ * memory when the population has millions.
+ */
+const FOLLOWED = 100_000;
 
 export interface HistoryView {
   /**
-   * A customer with history in the stream (at least ESTABLISHED_AFTER payments seen);
-   * while nobody has that much yet, at the very start of a stream, the one seen most.
+   * A customer with a history in the stream (ESTABLISHED, or the stream's own
+   * requirement), uniformly among those; none while nobody has one, at the start of a
+   * stream: an incident that needs a victim with a past then does not happen.
    */
-  pickEstablished(random: Random): Customer;
+  pickEstablished(random: Random): Customer | undefined;
   /** What the customer usually pays: the median of their recent payments, their profile's before any. */
   usualAmount(customer: Customer): number;
-  /** Payments of the account seen so far. */
-  count(account: string): number;
 }
 
 interface Seen {
-  customer: Customer;
   count: number;
+  firstMs: number;
+  /** The last RECENT_AMOUNTS amounts, oldest overwritten first. */
   amounts: number[];
+  established: boolean;
 }
 
 /**
@@ -29,39 +41,46 @@ interface Seen {
  * observed, so one scenario's transactions never change whom another one picks.
  */
 export class History implements HistoryView {
-  readonly #seen = new Map<string, Seen>();
-  readonly #established: Customer[] = [];
-  #mostSeen: Seen;
+  readonly #directory: CustomerDirectory;
+  readonly #requirement: HistoryRequirement;
+  readonly #seen = new Map<number, Seen>();
+  readonly #established: number[] = [];
 
-  constructor(population: Population) {
-    const first = population.customers[0];
-    if (!first) throw new RangeError('a scenario stream needs at least one customer');
-    this.#mostSeen = { customer: first, count: 0, amounts: [] };
-    for (const customer of population.customers) this.#seen.set(customer.account, { customer, count: 0, amounts: [] });
+  constructor(directory: CustomerDirectory, requirement: HistoryRequirement = ESTABLISHED) {
+    this.#directory = directory;
+    this.#requirement = requirement;
   }
 
-  observe(transaction: GeneratedTransaction): void {
-    const seen = this.#seen.get(transaction.source);
-    if (!seen) return;
+  /** How many customers are established so far. */
+  get established(): number {
+    return this.#established.length;
+  }
+
+  observe(customer: Customer, transaction: GeneratedTransaction, atMs: number): void {
+    let seen = this.#seen.get(customer.index);
+    if (!seen) {
+      if (this.#seen.size >= FOLLOWED) return;
+      seen = { count: 0, firstMs: atMs, amounts: [], established: false };
+      this.#seen.set(customer.index, seen);
+    }
+    if (seen.amounts.length < RECENT_AMOUNTS) seen.amounts.push(transaction.amount);
+    else seen.amounts[seen.count % RECENT_AMOUNTS] = transaction.amount;
     seen.count++;
-    seen.amounts.push(transaction.amount);
-    if (seen.amounts.length > RECENT_AMOUNTS) seen.amounts.shift();
-    if (seen.count === ESTABLISHED_AFTER) this.#established.push(seen.customer);
-    if (seen.count > this.#mostSeen.count) this.#mostSeen = seen;
+    if (!seen.established && seen.count >= this.#requirement.payments && atMs - seen.firstMs >= this.#requirement.days * DAY_MS) {
+      seen.established = true;
+      this.#established.push(customer.index);
+    }
   }
 
-  pickEstablished(random: Random): Customer {
-    return this.#established.length > 0 ? random.pick(this.#established) : this.#mostSeen.customer;
+  pickEstablished(random: Random): Customer | undefined {
+    if (this.#established.length === 0) return undefined;
+    return this.#directory.at(random.pick(this.#established));
   }
 
   usualAmount(customer: Customer): number {
-    const amounts = this.#seen.get(customer.account)?.amounts ?? [];
+    const amounts = this.#seen.get(customer.index)?.amounts ?? [];
     if (amounts.length === 0) return customer.medianAmount;
     const sorted = [...amounts].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)] ?? customer.medianAmount;
-  }
-
-  count(account: string): number {
-    return this.#seen.get(account)?.count ?? 0;
   }
 }

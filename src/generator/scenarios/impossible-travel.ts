@@ -7,13 +7,14 @@ import type { IncidentDraft, ScenarioContext } from './types.ts';
 const FAR_KM = 2_000;
 
 /**
- * A cloned card: the cardholder pays in person at home (step 1, genuine, labelled
+ * A cloned card: the cardholder, a customer with a history, pays in person at home (step 1, genuine, labelled
  * legit), and 5-60 minutes later the clone pays in person thousands of kilometres away
  * (step 2, fraud): a speed of 2,000 km/h or more, beyond any airliner.
  */
 export function impossibleTravel(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
   const holder = context.history.pickEstablished(random);
+  if (!holder) return [];
   const far = random.pick(PLACES.filter((place) => distanceKm(place, holder.home) >= FAR_KM));
   const clone: Payer = { ...holder, device: context.identities.device(), ip: context.identities.ip() };
   const usual = context.history.usualAmount(holder);

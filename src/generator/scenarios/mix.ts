@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FraudError } from '../../errors.ts';
-import { isScenarioKind, SCENARIO_KINDS, type ScenarioKind } from './catalogue.ts';
+import { isScenarioKind, NEEDS_HISTORY, SCENARIO_KINDS, TRANSACTIONS_PER_INCIDENT, type ScenarioKind } from './catalogue.ts';
 
 /** Incidents of each kind per MIX_PER transactions of the stream. */
 export type Mix = Record<ScenarioKind, number>;
@@ -29,6 +29,15 @@ export function resolveMix(changes: Partial<Mix>, blockedAccounts: readonly stri
     notes.push('blocklist scenario skipped: the ruleset blocks no account (lists.blocked.accounts is empty)');
   }
   return { mix, notes };
+}
+
+/**
+ * Incident transactions per background transaction, at least: kinds that wait for a
+ * customer with a history are left out (a short stream may have none), so a stream of
+ * N transactions has at least N / (1 + share) background ones.
+ */
+export function leastIncidentShare(mix: Mix): number {
+  return SCENARIO_KINDS.filter((kind) => !NEEDS_HISTORY.includes(kind)).reduce((sum, kind) => sum + (mix[kind] / MIX_PER) * TRANSACTIONS_PER_INCIDENT[kind], 0);
 }
 
 /** Parses `card-testing=8,payroll=0`: the kinds to change, per 10,000 transactions; throws FRAUD_USAGE listing every problem. */

@@ -1,5 +1,3 @@
-import type { Customer } from '../population.ts';
-import type { Random } from '../random.ts';
 import { HOUR_MS, MINUTE_MS, money, spreadTimes } from './factory.ts';
 import type { Payer } from './identities.ts';
 import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
@@ -12,7 +10,7 @@ import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
 export function mule(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, identities } = context;
   const account = identities.payer();
-  const senders = distinctCustomers(random, context.population.customers, random.int(6, 12));
+  const senders = context.customers.sample(random, random.int(6, 12));
   const inTimes = spreadTimes(random, startMs, random.between(20, 60) * MINUTE_MS, senders.length);
   const fanIn: DraftEvent[] = senders.map((sender, index) => {
     const atMs = inTimes[index] ?? startMs;
@@ -36,10 +34,4 @@ function fanOut(context: ScenarioContext, mule: Payer, received: number, startMs
     truth: 'fraud',
     transaction: tx.transfer(mule, { atMs, amount: money(share * random.between(0.8, 1.2)), payee: identities.account() }),
   }));
-}
-
-function distinctCustomers(random: Random, customers: readonly Customer[], count: number): Customer[] {
-  const picked = new Set<Customer>();
-  while (picked.size < Math.min(count, customers.length)) picked.add(random.pick(customers));
-  return [...picked];
 }

@@ -1,5 +1,3 @@
-import { PLACES } from '../geography.ts';
-import type { Customer } from '../population.ts';
 import { HOUR_MS, MINUTE_MS } from './factory.ts';
 import { localHour } from './local-time.ts';
 import type { IncidentDraft, ScenarioContext } from './types.ts';
@@ -9,14 +7,15 @@ export const NIGHT_FROM = 0;
 export const NIGHT_UNTIL = 5;
 
 /**
- * A customer paying at night, local time (0-5 h), 1-3 ordinary payments within half an
- * hour, with their usual device and ip. When it is daytime in every country of the
- * population, the session waits for the next night somewhere.
+ * A customer with a history of daytime payments paying at night, local time (0-5 h), 1-3
+ * ordinary payments within half an hour, with their usual device and ip. The session
+ * waits for the next night where they live.
  */
 export function nightOwl(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
-  const atMs = nextNight(startMs, context.startTime);
-  const customer = nightCustomer(context, context.startTime + atMs);
+  const customer = context.history.pickEstablished(random);
+  if (!customer) return [];
+  const atMs = nextNight(startMs, context.startTime, customer.home.country);
   const usual = context.history.usualAmount(customer);
   const events = Array.from({ length: random.int(1, 3) }, (_, index) => {
     const when = atMs + (index === 0 ? 0 : random.between(1, 30) * MINUTE_MS);
@@ -34,19 +33,9 @@ function isNight(epochMs: number, country: string): boolean {
   return hour >= NIGHT_FROM && hour < NIGHT_UNTIL;
 }
 
-/** The first moment from `startMs` (stepping by quarter hours) when some country is at night. */
-function nextNight(startMs: number, epochOfStart: number): number {
+/** The first moment from `startMs` (stepping by quarter hours) when it is night in `country`. */
+function nextNight(startMs: number, epochOfStart: number, country: string): number {
   let atMs = startMs;
-  while (!PLACES.some((place) => isNight(epochOfStart + atMs, place.country))) atMs += HOUR_MS / 4;
+  while (!isNight(epochOfStart + atMs, country)) atMs += HOUR_MS / 4;
   return atMs;
-}
-
-/** An established customer living where it is night now, else anyone living there. */
-function nightCustomer(context: ScenarioContext, epochMs: number): Customer {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const candidate = context.history.pickEstablished(context.random);
-    if (isNight(epochMs, candidate.home.country)) return candidate;
-  }
-  const sleepers = context.population.customers.filter((customer) => isNight(epochMs, customer.home.country));
-  return context.random.pick(sleepers.length > 0 ? sleepers : context.population.customers);
 }

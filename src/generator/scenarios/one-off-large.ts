@@ -8,6 +8,7 @@ import type { IncidentDraft, ScenarioContext } from './types.ts';
 export function oneOffLarge(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
   const customer = context.history.pickEstablished(random);
+  if (!customer) return [];
   const amount = Math.round(Math.min(4_000, Math.max(900, context.history.usualAmount(customer) * random.between(5, 15))));
   const atTravelAgent = random.chance(0.5) && merchants.travel.length > 0;
   const merchant = atTravelAgent ? random.pick(merchants.travel) : merchants.shopIn(random, customer.home.country);

@@ -39,10 +39,5 @@ function regularPayments(context: ScenarioContext, business: Payer, startMs: num
 
 /** Customers living where the business is, or anyone when too few do. */
 function employees(context: ScenarioContext, business: Payer, count: number): Customer[] {
-  const { customers } = context.population;
-  const local = customers.filter((customer) => customer.home.country === business.home.country);
-  const pool = local.length >= count ? local : customers;
-  const picked = new Set<Customer>();
-  while (picked.size < Math.min(count, pool.length)) picked.add(context.random.pick(pool));
-  return [...picked];
+  return context.customers.sample(context.random, count, (customer) => customer.home.country === business.home.country);
 }

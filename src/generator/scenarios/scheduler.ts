@@ -1,11 +1,11 @@
 import type { Population } from '../population.ts';
-import { TrafficGenerator, type GeneratedEvent } from '../traffic.ts';
+import { customersOf, TrafficGenerator, type GeneratedEvent } from '../traffic.ts';
 import { kindRunners, type KindRunner } from './contexts.ts';
 import { MinHeap } from './heap.ts';
 import { History } from './history.ts';
 import { MerchantIndex } from './merchants.ts';
 import { resolveMix } from './mix.ts';
-import { SCENARIO_DEFAULTS, type ScenarioOptions } from './options.ts';
+import { defaultMerchants, SCENARIO_DEFAULTS, type ScenarioOptions } from './options.ts';
 import { namedStream } from './streams.ts';
 import { Trips } from './trips.ts';
 import type { IncidentDraft, ScenarioEvent, ScenarioName } from './types.ts';
@@ -17,10 +17,10 @@ interface Pending {
 }
 
 /**
- * Everyday traffic with incidents woven in at their simulated time. An incident is built
- * whole when its start comes (from what the background has shown until then) and its
- * transactions wait in a heap until the background clock reaches them, so the stream is
- * in non-decreasing simulated time.
+ * Everyday traffic with incidents woven in. An incident starts between two background
+ * transactions (its schedule counts them), is built whole then (from what the background
+ * has shown until then), and its transactions wait in a heap until the background clock
+ * reaches them, so the stream is in non-decreasing simulated time.
  */
 export class ScenarioStream {
   readonly notes: string[];
@@ -32,36 +32,44 @@ export class ScenarioStream {
   readonly #incidents = new Map<ScenarioName, number>();
   readonly #trips = new Trips();
   #seq = 0;
+  #lastMs = 0;
   #background: GeneratedEvent;
+  /** Background transactions before #background, and the time of the last of them. */
+  #backgroundSeen = 0;
+  #previousMs = 0;
 
   constructor(options: ScenarioOptions) {
+    const customers = customersOf(options);
     this.#traffic = new TrafficGenerator({
       seed: options.seed,
       ratePerSecond: options.ratePerSecond,
       startTime: options.startTime,
-      customers: options.customers ?? SCENARIO_DEFAULTS.customers,
-      merchants: options.merchants ?? SCENARIO_DEFAULTS.merchants,
+      customers,
+      merchants: options.merchants ?? defaultMerchants(customers),
     });
     this.population = this.#traffic.population;
-    this.#history = new History(this.population);
+    this.#history = new History(this.population.directory, options.history);
     const blockedAccounts = options.blockedAccounts ?? [];
     const { mix, notes } = resolveMix(options.mix ?? {}, blockedAccounts);
     this.notes = notes;
-    const warmup = options.warmupTransactions ?? SCENARIO_DEFAULTS.warmupTransactions;
     this.#runners = kindRunners(
       {
         seed: options.seed,
-        ratePerSecond: options.ratePerSecond,
         startTime: options.startTime,
         population: this.population,
         merchants: new MerchantIndex(this.population, namedStream(options.seed, 'scenario/merchants')),
         history: this.#history,
         blockedAccounts,
-        warmupMs: (warmup / options.ratePerSecond) * 1000,
+        warmupTransactions: options.warmupTransactions ?? SCENARIO_DEFAULTS.warmupTransactions,
       },
       mix,
     );
     this.#background = this.#traffic.next();
+  }
+
+  /** Event time follows the wall clock (ratePerSecond given) rather than the population's pace. */
+  get live(): boolean {
+    return this.#traffic.live;
   }
 
   /** Incidents started so far, per scenario. */
@@ -69,40 +77,58 @@ export class ScenarioStream {
     return this.#incidents;
   }
 
+  /** Customers with a history so far (the victims incidents that need a past can pick from). */
+  get established(): number {
+    return this.#history.established;
+  }
+
+  /** Simulated time of the latest event handed out. */
+  get lastMs(): number {
+    return this.#lastMs;
+  }
+
   next(): ScenarioEvent {
     for (;;) {
       const event = this.#step();
-      if (event) return event;
+      if (!event) continue;
+      this.#lastMs = event.atMs;
+      return event;
     }
   }
 
   /** The next event in time, or nothing when it was a background payment a traveller cannot have made. */
   #step(): ScenarioEvent | undefined {
     const background = this.#background;
-    this.#startIncidentsUntil(background.atMs);
+    this.#startIncidentsBefore(background.atMs);
     const head = this.#pending.peek();
     if (head && head.event.atMs <= background.atMs) {
       this.#pending.pop();
       return head.event;
     }
-    this.#history.observe(background.transaction);
+    this.#history.observe(background.customer, background.transaction, background.atMs);
+    this.#backgroundSeen++;
+    this.#previousMs = background.atMs;
     this.#background = this.#traffic.next();
-    return this.#trips.excludes(background) ? undefined : background;
+    const event = { atMs: background.atMs, transaction: background.transaction };
+    return this.#trips.excludes(event) ? undefined : event;
   }
 
   /** The rest of every incident already started, in time order: how a finite stream ends without half incidents. */
   drain(): ScenarioEvent[] {
     const rest: ScenarioEvent[] = [];
     for (let item = this.#pending.pop(); item; item = this.#pending.pop()) rest.push(item.event);
+    this.#lastMs = rest[rest.length - 1]?.atMs ?? this.#lastMs;
     return rest;
   }
 
-  #startIncidentsUntil(untilMs: number): void {
+  /** Starts the incidents scheduled before the next background transaction, each at its point between the previous one and it. */
+  #startIncidentsBefore(nextMs: number): void {
     for (;;) {
       let due: KindRunner | undefined;
-      for (const runner of this.#runners) if (runner.schedule.nextMs <= untilMs && (!due || runner.schedule.nextMs < due.schedule.nextMs)) due = runner;
+      for (const runner of this.#runners) if (runner.schedule.next <= this.#backgroundSeen && (!due || runner.schedule.next < due.schedule.next)) due = runner;
       if (!due) return;
-      const startMs = due.schedule.nextMs;
+      const fraction = Math.min(1, Math.max(0, due.schedule.next - (this.#backgroundSeen - 1)));
+      const startMs = this.#previousMs + fraction * (nextMs - this.#previousMs);
       due.schedule.advance();
       for (const draft of due.build(due.context, startMs)) this.#admit(draft);
     }

@@ -11,7 +11,8 @@ export const REPORTING_THRESHOLD = 10_000;
 export function structuring(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx } = context;
   const customer = context.history.pickEstablished(random);
-  const payees = Array.from({ length: random.int(1, 3) }, () => random.pick(context.population.customers).account);
+  if (!customer) return [];
+  const payees = Array.from({ length: random.int(1, 3) }, () => context.customers.pick(random).account);
   const times = spreadTimes(random, startMs, random.between(1, 4) * HOUR_MS, random.int(3, 5));
   const events = times.map((atMs) => {
     const amount = Math.round(random.between(9_000, REPORTING_THRESHOLD - 10) / 10) * 10;

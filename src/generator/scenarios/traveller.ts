@@ -13,6 +13,7 @@ import type { DraftEvent, IncidentDraft, ScenarioContext } from './types.ts';
 export function traveller(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
   const customer = context.history.pickEstablished(random);
+  if (!customer) return [];
   const abroad = destination(random, customer.home);
   const usual = context.history.usualAmount(customer);
   const flightHours = distanceKm(customer.home, abroad) / random.between(450, 750) + random.between(1, 3);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Random } from '../random.ts';
-import type { Population } from '../population.ts';
+import type { CustomerDirectory, Population } from '../population.ts';
 import type { GeneratedTransaction } from '../traffic.ts';
 import type { TransactionFactory } from './factory.ts';
 import type { HistoryView } from './history.ts';
@@ -78,6 +78,8 @@ export interface IncidentDraft {
 export interface ScenarioContext {
   random: Random;
   population: Population;
+  /** Every customer by index, however large the population (`population.customers` holds only a small one's). */
+  customers: CustomerDirectory;
   merchants: MerchantIndex;
   /** Background traffic seen so far: who is established, what they usually spend. */
   history: HistoryView;

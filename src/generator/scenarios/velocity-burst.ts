@@ -8,7 +8,7 @@ import type { IncidentDraft, ScenarioContext } from './types.ts';
  */
 export function velocityBurst(context: ScenarioContext, startMs: number): IncidentDraft[] {
   const { random, tx, merchants } = context;
-  const customer = random.pick(context.population.customers);
+  const customer = context.customers.pick(random);
   const times = spreadTimes(random, startMs, random.between(60_000, 120_000), random.int(8, 15));
   const events = times.map((atMs) => {
     const merchant = random.pick(merchants.online);
