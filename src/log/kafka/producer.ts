@@ -1,4 +1,5 @@
 import { Producer } from '@platformatic/kafka';
+import { guardBrokerLookups } from './group-coordinator.ts';
 import type { LogProducer, OutgoingRecord } from '../types.ts';
 import { closedError, toFraudError } from './errors.ts';
 import { clientOptions, PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
@@ -12,12 +13,15 @@ export type KafkaClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
  * transactional id it can run transactions (the client requires `idempotent: true`).
  */
 export function createClientProducer(options: KafkaLogOptions, role: string, transaction?: TransactionalProducerId): KafkaClientProducer {
-  return new Producer<Buffer, Buffer, Buffer, Buffer>({
+  const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
     ...clientOptions(options, role),
     idempotent: true,
     ...(transaction ?? {}),
     partitioner: createPartitioner(),
   });
+  // Its transaction coordinator, once fenced out of the cluster, would crash the process (group-coordinator.ts).
+  guardBrokerLookups(producer);
+  return producer;
 }
 
 /**
