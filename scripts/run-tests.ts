@@ -5,11 +5,15 @@
  * start fails the run: no Kafka test may skip there. Elsewhere the Kafka tests skip and
  * say why.
  *
+ * Then the files under test/cluster/, one at a time and without the single broker: they
+ * start a 3-broker cluster (or a secured broker) of their own, four JVMs and a handful of
+ * processes that would starve, and be starved by, tests running beside them.
+ *
  * Usage: npm test [-- test/some/file.test.ts ...]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -46,18 +50,22 @@ async function kafkaForTests(): Promise<{ env: NodeJS.ProcessEnv; stop?: () => P
   }
 }
 
-function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency = 2): Promise<number> {
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-async function main(): Promise<number> {
-  const requested = process.argv.slice(2);
-  const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
-  console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
+const CLUSTER_DIR = join(root, 'test', 'cluster');
+
+function isClusterTest(file: string): boolean {
+  return !relative(CLUSTER_DIR, resolve(file)).startsWith('..');
+}
+
+async function runWithBroker(files: string[]): Promise<number> {
+  if (files.length === 0) return 0;
   const kafka = await kafkaForTests();
   try {
     return await runNodeTest(files, kafka.env);
@@ -67,6 +75,18 @@ async function main(): Promise<number> {
       console.error('kafka: stopped the test broker');
     }
   }
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2);
+  const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
+  console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
+  const code = await runWithBroker(files.filter((file) => !isClusterTest(file)));
+  const cluster = files.filter(isClusterTest);
+  if (cluster.length === 0) return code;
+  console.error(`running the cluster tests one at a time: ${cluster.map((file) => relative(root, file)).join(' ')}`);
+  const clusterCode = await runNodeTest(cluster, {}, 1);
+  return code !== 0 ? code : clusterCode;
 }
 
 process.exitCode = await main().catch((error: unknown) => {
