@@ -7,12 +7,15 @@
  *
  * The CLI tests run `bin/fraud.js`, which runs the compiled dist/, as users do: the runner
  * builds first when src/ changed since the last build (a second or two; nothing when fresh).
+ * Then the files under test/cluster/, one at a time and without the single broker: they
+ * start a 3-broker cluster (or a secured broker) of their own, four JVMs and a handful of
+ * processes that would starve, and be starved by, tests running beside them.
  *
  * Usage: npm test [-- test/some/file.test.ts ...]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ensureFreshBuild } from '../bin/checkout.js';
 import { startLocalKafka, stopLocalKafka } from '../src/localkafka/index.ts';
 
@@ -55,9 +58,8 @@ async function kafkaForTests(): Promise<{ env: NodeJS.ProcessEnv; stop?: () => P
   }
 }
 
-function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency = Number(process.env.FRAUD_TEST_CONCURRENCY ?? 2)): Promise<number> {
   // Two files at once fill this 2-core machine; CI lowers it when it runs a suite per Node version at once.
-  const concurrency = Number(process.env.FRAUD_TEST_CONCURRENCY ?? 2);
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -65,11 +67,14 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  const requested = process.argv.slice(2);
-  const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
-  ensureFreshBuild({ log: (text) => console.error(text.trimEnd()) });
-  console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
+const CLUSTER_DIR = join(root, 'test', 'cluster');
+
+function isClusterTest(file: string): boolean {
+  return !relative(CLUSTER_DIR, resolve(file)).startsWith('..');
+}
+
+async function runWithBroker(files: string[]): Promise<number> {
+  if (files.length === 0) return 0;
   const kafka = await kafkaForTests();
   try {
     return await runNodeTest(files, kafka.env);
@@ -79,6 +84,19 @@ async function main(): Promise<number> {
       console.error('kafka: stopped the test broker');
     }
   }
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2);
+  const files = requested.length > 0 ? requested : testFiles(join(root, 'test'));
+  ensureFreshBuild({ log: (text) => console.error(text.trimEnd()) });
+  console.error(`running ${files.length} test file(s): ${files.map((file) => relative(root, file)).join(' ')}`);
+  const code = await runWithBroker(files.filter((file) => !isClusterTest(file)));
+  const cluster = files.filter(isClusterTest);
+  if (cluster.length === 0) return code;
+  console.error(`running the cluster tests one at a time: ${cluster.map((file) => relative(root, file)).join(' ')}`);
+  const clusterCode = await runNodeTest(cluster, {}, 1);
+  return code !== 0 ? code : clusterCode;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

@@ -29,6 +29,7 @@ export function detectCommand(): Command {
     .description('consume transactions, decide each one, route it to the legit, fraud or dead-letter topic')
     .option('--rules <file>', 'ruleset file, YAML or JSON (default: the shipped ruleset)')
     .option('--group <id>', "the detectors' consumer group (env DETECTOR_GROUP_ID)")
+    .option('--instance-id <id>', 'static group membership on Kafka (env DETECTOR_INSTANCE_ID): restarted under the same id, a detector takes its partitions straight back')
     .option('--batch-size <n>', 'records decided per batch at most (env DETECTOR_BATCH_SIZE)')
     .option('--state-dir <dir>', "folder of the detector's local state store (env FRAUD_STATE_DIR; default: DATA_DIR/state)")
     .option('--at-least-once', 'on Kafka, skip transactions: lower latency, duplicates possible after a crash')

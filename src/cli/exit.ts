@@ -1,15 +1,12 @@
-import { FraudError, isFraudError } from '../errors.ts';
+import { FraudError, isFraudError, type ErrorCode } from '../errors.ts';
 
 /** Exit codes of the contract: 0 success, 1 runtime failure, 2 invalid usage or configuration. */
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (
-    isFraudError(error, 'FRAUD_CONFIG_INVALID') ||
-    isFraudError(error, 'FRAUD_USAGE') ||
-    isFraudError(error, 'FRAUD_RULES_INVALID') ||
-    isFraudError(error, 'FRAUD_RULES_VERSION_UNKNOWN')
-  ) {
+  // FRAUD_KAFKA_AUTH: a wrong password or CA file is configuration too, to fix rather than retry.
+  const usage: ErrorCode[] = ['FRAUD_CONFIG_INVALID', 'FRAUD_USAGE', 'FRAUD_RULES_INVALID', 'FRAUD_RULES_VERSION_UNKNOWN', 'FRAUD_KAFKA_AUTH'];
+  if (usage.some((code) => isFraudError(error, code))) {
     return ExitCode.usage;
   }
   return ExitCode.failure;

@@ -54,6 +54,27 @@ export const KafkaSchema = z.object({
   /** PEM file of the certificate authority to trust, for brokers with a private CA. */
   tlsCaFile: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().min(100).default(10_000),
+  /** Replicas of each topic we create; unset: min(3, brokers of the cluster). */
+  replicationFactor: z.number().int('must be a whole number').min(1, 'must be from 1 to 32').max(32, 'must be from 1 to 32').optional(),
+  /** min.insync.replicas of each topic we create; unset: 2 with three or more replicas, else 1. */
+  minInsyncReplicas: z.number().int('must be a whole number').min(1, 'must be from 1 to 32').max(32, 'must be from 1 to 32').optional(),
+  /**
+   * How long the group waits for a silent member before giving its partitions to others.
+   * Brokers accept 6 s to 30 min by default (group.min/max.session.timeout.ms).
+   */
+  sessionTimeoutMs: z.number().int('must be a whole number').min(1_000, 'must be at least 1000').max(1_800_000, 'must be at most 1800000').default(10_000),
+  /**
+   * Static group membership (Kafka's group.instance.id): a detector restarted under the
+   * same id within the session timeout gets its partitions back without a rebalance, and
+   * its transactional id derives from it, so the restart aborts what the old process left open.
+   */
+  groupInstanceId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be 1-200 letters, digits, ".", "_" or "-"').optional(),
+  /** Test switch (Kafka's TransactionalMessageCopier --enable-random-aborts): abort this share of the detector's transactions at random. */
+  testAbortRatio: z.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').default(0),
+}).superRefine((kafka, context) => {
+  if (kafka.replicationFactor !== undefined && kafka.minInsyncReplicas !== undefined && kafka.minInsyncReplicas > kafka.replicationFactor) {
+    context.addIssue({ code: 'custom', path: ['minInsyncReplicas'], message: `must not exceed the replication factor (${kafka.replicationFactor}): no write could ever succeed` });
+  }
 });
 
 export const ConfigSchema = z

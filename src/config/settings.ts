@@ -56,5 +56,10 @@ export const SETTINGS: SettingSource[] = [
   { path: ['kafka', 'sasl', 'password'], env: 'KAFKA_SASL_PASSWORD', kind: 'string', description: 'SASL password' },
   { path: ['kafka', 'tls'], env: 'KAFKA_TLS', kind: 'boolean', description: 'connect to Kafka over TLS' },
   { path: ['kafka', 'tlsCaFile'], env: 'KAFKA_TLS_CA_FILE', kind: 'string', description: 'PEM file of the CA that signed the brokers' },
+  { path: ['kafka', 'replicationFactor'], env: 'FRAUD_REPLICATION_FACTOR', kind: 'number', description: 'replicas of the topics we create on Kafka (default min(3, brokers))' },
+  { path: ['kafka', 'minInsyncReplicas'], env: 'FRAUD_MIN_INSYNC_REPLICAS', kind: 'number', description: 'min.insync.replicas of the topics we create (default 2 with 3+ replicas, else 1)' },
+  { path: ['kafka', 'sessionTimeoutMs'], env: 'KAFKA_SESSION_TIMEOUT_MS', kind: 'number', description: "consumer group session timeout: how long a silent detector keeps its partitions" },
+  { path: ['kafka', 'groupInstanceId'], env: 'DETECTOR_INSTANCE_ID', flag: 'instanceId', kind: 'string', description: "static group membership: a detector restarted under the same id takes its partitions straight back" },
+  { path: ['kafka', 'testAbortRatio'], env: 'FRAUD_TEST_ABORT_RATIO', kind: 'number', description: "tests only: share of the detector's Kafka transactions aborted at random" },
   { path: ['logLevel'], env: 'LOG_LEVEL', flag: 'logLevel', kind: 'string', description: 'fatal, error, warn, info, debug, trace or silent' },
 ];

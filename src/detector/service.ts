@@ -309,6 +309,12 @@ async function settle(loop: Loop, options: DetectorOptions): Promise<boolean> {
     await inFlight.commit;
   } catch (error) {
     await rewind(loop, options, 'a commit failed');
+    if (isFraudError(error, 'FRAUD_LOG_ABORTED')) {
+      // The test switch (FRAUD_TEST_ABORT_RATIO): the batch is read again at once, no backoff.
+      options.metrics?.batches.inc({ result: 'aborted' });
+      options.logger.warn({ records: batch.processed.length }, 'batch dropped: its transaction was aborted by the test switch');
+      return false;
+    }
     if (!isFraudError(error, 'FRAUD_LOG_FENCED')) throw error;
     loop.totals.fencedBatches++;
     options.metrics?.batches.inc({ result: 'fenced' });

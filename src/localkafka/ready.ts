@@ -1,4 +1,5 @@
 import { Admin } from '@platformatic/kafka';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FraudError } from '../errors.ts';
 
@@ -38,6 +39,11 @@ export interface WaitForBrokerRequest {
   /** Shown in the error, since the reason is almost always in the broker's own log. */
   logTail: () => Promise<string[]>;
   intervalMs?: number;
+  /**
+   * Brokers the answer must list: a cluster's broker is ready once it has registered and
+   * sees the others (the metadata lists only brokers the controller has let in).
+   */
+  minBrokers?: number;
 }
 
 export async function waitForBroker(request: WaitForBrokerRequest): Promise<void> {
@@ -50,8 +56,8 @@ export async function waitForBroker(request: WaitForBrokerRequest): Promise<void
       });
     }
     const probe = await probeBroker(request.address);
-    if (probe.ok) return;
-    lastError = probe.error;
+    if (probe.ok && probe.brokers >= (request.minBrokers ?? 1)) return;
+    lastError = probe.ok ? new Error(`the metadata lists ${probe.brokers} of ${String(request.minBrokers)} brokers`) : probe.error;
     if (Date.now() >= deadline) break;
     await sleep(request.intervalMs ?? 500);
   }
@@ -60,5 +66,48 @@ export async function waitForBroker(request: WaitForBrokerRequest): Promise<void
     cause: lastError,
     canRetry: true,
     problems: await request.logTail(),
+  });
+}
+
+export interface WaitForPortRequest {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  isAlive: () => boolean;
+  logTail: () => Promise<string[]>;
+  /** Named in errors, e.g. 'the KRaft controller'. */
+  what: string;
+}
+
+/**
+ * Waits until host:port accepts a connection. For a KRaft controller, which answers no
+ * client request a probe could make; its brokers then register with it by themselves.
+ */
+export async function waitForPort(request: WaitForPortRequest): Promise<void> {
+  const deadline = Date.now() + request.timeoutMs;
+  for (;;) {
+    if (!request.isAlive()) {
+      throw new FraudError('FRAUD_KAFKA_SETUP', `${request.what} exited during start-up`, { problems: await request.logTail() });
+    }
+    if (await accepts(request.host, request.port)) return;
+    if (Date.now() >= deadline) break;
+    await sleep(250);
+  }
+  throw new FraudError('FRAUD_KAFKA_UNAVAILABLE', `${request.what} did not listen on ${request.host}:${request.port} within ${request.timeoutMs / 1000} s`, {
+    canRetry: true,
+    problems: await request.logTail(),
+  });
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolveAccepts) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolveAccepts(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }

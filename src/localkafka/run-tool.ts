@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { renderToolsLog4j2 } from './config.ts';
 import type { RunResult } from './exec.ts';
-import { prepareRuntime } from './lifecycle.ts';
+import { prepareRuntime } from './runtime.ts';
 import { resolveLocalKafkaOptions, type LocalKafkaOptions } from './options.ts';
 import { kafkaDirLayout } from './paths.ts';
 import { runKafkaTool, type KafkaToolRun } from './tools.ts';

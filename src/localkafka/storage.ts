@@ -23,16 +23,27 @@ export function newClusterId(): string {
   }
 }
 
-/** Formats the KRaft storage as a single-voter dynamic quorum (`--standalone`), once. */
+export interface FormatRequest {
+  /** Every node of a cluster is formatted with the same id; a new one is drawn when absent. */
+  clusterId?: string;
+  /** A single node that is its own dynamic quorum; cluster nodes list their voters instead. */
+  standalone: boolean;
+  /** SCRAM-SHA-512 users, written into the metadata the quorum starts from. */
+  scramUsers?: Array<{ name: string; password: string }>;
+}
+
+/** Formats one node's KRaft storage, once: a node already formatted keeps its data and id. */
 export async function formatStorageOnce(
   runtime: KafkaRuntime,
   layout: KafkaDirLayout,
+  request: FormatRequest = { standalone: true },
 ): Promise<{ formattedNow: boolean; clusterId: string }> {
   if (isFormatted(layout)) return { formattedNow: false, clusterId: (await readClusterId(layout)) ?? 'unknown' };
-  const clusterId = newClusterId();
+  const clusterId = request.clusterId ?? newClusterId();
+  const scram = (request.scramUsers ?? []).flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
   const result = await runKafkaTool(runtime, {
     mainClass: 'kafka.tools.StorageTool',
-    args: ['format', '--standalone', '--cluster-id', clusterId, '--config', layout.serverProperties],
+    args: ['format', ...(request.standalone ? ['--standalone'] : []), '--cluster-id', clusterId, '--config', layout.serverProperties, ...scram],
     log4jConfig: layout.toolsLog4j,
     heap: '256m',
     timeoutMs: 120_000,

@@ -15,10 +15,16 @@ export class GroupWatch {
 
   /** Sum of the group's committed positions on `topic`; undefined when the broker does not answer. */
   async committed(groupId: string, topic: string): Promise<number | undefined> {
+    const offsets = await this.committedByPartition(groupId, topic);
+    return offsets === undefined ? undefined : [...offsets.values()].reduce((sum, offset) => sum + offset, 0);
+  }
+
+  /** The group's committed position of each partition of `topic` (absent: never committed); undefined when the broker does not answer. */
+  async committedByPartition(groupId: string, topic: string): Promise<Map<number, number> | undefined> {
     try {
       const [group] = await this.#admin.listConsumerGroupOffsets({ groups: [groupId] });
       const partitions = group?.topics.find((entry) => entry.name === topic)?.partitions ?? [];
-      return partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.committedOffset)), 0);
+      return new Map(partitions.map((partition) => [partition.partitionIndex, Math.max(0, Number(partition.committedOffset))]));
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@ import { Admin, type ClusterMetadata } from '@platformatic/kafka';
 import { FraudError } from '../../errors.ts';
 import { sleep } from '../../util/wait.ts';
 import type { TopicSpec } from '../types.ts';
+import { connectFailure } from './connect-errors.ts';
 import { describeKafkaError, hasBrokerError, kafkaCall, toFraudError } from './errors.ts';
 import { clientOptions, type KafkaLogOptions } from './options.ts';
 import { closeClient } from './producer.ts';
@@ -16,11 +17,15 @@ export class TopicAdmin {
   readonly #admin: Admin;
   readonly #brokers: string[];
   readonly #connectTimeoutMs: number;
+  readonly #replication: { replicationFactor?: number; minInsyncReplicas?: number };
+  readonly #security: KafkaLogOptions;
 
   constructor(options: KafkaLogOptions) {
     this.#admin = new Admin(clientOptions(options, 'admin'));
     this.#brokers = options.brokers;
     this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#replication = { replicationFactor: options.replicationFactor, minInsyncReplicas: options.minInsyncReplicas };
+    this.#security = options;
   }
 
   /**
@@ -31,11 +36,7 @@ export class TopicAdmin {
     try {
       await withTimeout(this.#admin.metadata({ topics: [], forceUpdate: true }), this.#connectTimeoutMs + 2_000);
     } catch (cause) {
-      throw new FraudError(
-        'FRAUD_KAFKA_UNAVAILABLE',
-        `cannot reach the Kafka broker(s) ${this.#brokers.join(', ')}: ${describeKafkaError(cause)}`,
-        { cause, canRetry: true },
-      );
+      throw connectFailure(cause, this.#security);
     }
   }
 
@@ -45,7 +46,7 @@ export class TopicAdmin {
 
   /**
    * Creates the missing topics, one request each (the client applies one partition count
-   * to every topic of a request). Replication: min(3, brokers). A topic created meanwhile
+   * to every topic of a request), replicated as topicReplication says. A topic created meanwhile
    * by someone else (TOPIC_ALREADY_EXISTS) is fine; existing topics are left untouched.
    */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
@@ -58,8 +59,8 @@ export class TopicAdmin {
     const missing = topics.filter((spec) => !existing.has(spec.name));
     if (missing.length === 0) return;
     const metadata = await kafkaCall('reading cluster metadata', () => this.#admin.metadata({ topics: [] }));
-    const replicas = Math.min(3, metadata.brokers.size);
-    for (const spec of missing) await this.#create(spec, replicas);
+    const replication = topicReplication(this.#replication, metadata.brokers.size);
+    for (const spec of missing) await this.#create(spec, replication);
     await this.#waitForLeaders(missing.map((spec) => spec.name));
   }
 
@@ -76,13 +77,13 @@ export class TopicAdmin {
     await closeClient(this.#admin);
   }
 
-  async #create(spec: TopicSpec, replicas: number): Promise<void> {
+  async #create(spec: TopicSpec, replication: TopicReplication): Promise<void> {
     try {
       await this.#admin.createTopics({
         topics: [spec.name],
         partitions: spec.partitions,
-        replicas,
-        configs: topicConfigs(spec),
+        replicas: replication.replicas,
+        configs: topicConfigs(spec, replication),
       });
     } catch (error) {
       if (hasBrokerError(error, 'TOPIC_ALREADY_EXISTS')) return;
@@ -106,10 +107,34 @@ export class TopicAdmin {
   }
 }
 
-function topicConfigs(spec: TopicSpec): Array<{ name: string; value: string }> {
+function topicConfigs(spec: TopicSpec, replication: TopicReplication): Array<{ name: string; value: string }> {
   const configs = spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [];
   if (spec.keepForever) configs.push({ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' });
+  // Set on each topic, not left to the broker default (1 on most clusters), so that
+  // acks=all means "written to this many replicas" whatever the cluster's defaults.
+  configs.push({ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) });
   return configs;
+}
+
+export interface TopicReplication {
+  replicas: number;
+  minInsyncReplicas: number;
+}
+
+/**
+ * Replication of the topics we create: as configured, else min(3, brokers) replicas and a
+ * min ISR of 2 once there are three (one broker may then fail without stopping writes,
+ * and an acknowledged record is on two brokers), else 1. Checked against the cluster,
+ * which would otherwise refuse each topic with INVALID_REPLICATION_FACTOR.
+ */
+export function topicReplication(configured: { replicationFactor?: number; minInsyncReplicas?: number }, brokers: number): TopicReplication {
+  const replicas = configured.replicationFactor ?? Math.min(3, Math.max(1, brokers));
+  const minInsyncReplicas = configured.minInsyncReplicas ?? (replicas >= 3 ? 2 : 1);
+  const problems: string[] = [];
+  if (replicas > brokers) problems.push(`FRAUD_REPLICATION_FACTOR is ${replicas}, but the cluster has ${brokers} broker(s) up: lower it, or start the missing brokers`);
+  if (minInsyncReplicas > replicas) problems.push(`FRAUD_MIN_INSYNC_REPLICAS is ${minInsyncReplicas}, above the ${replicas} replica(s) of each topic: no write could succeed`);
+  if (problems.length > 0) throw new FraudError('FRAUD_CONFIG_INVALID', 'the topics cannot be created with this replication', { problems });
+  return { replicas, minInsyncReplicas };
 }
 
 function hasLeaders(metadata: ClusterMetadata, name: string): boolean {

@@ -14,6 +14,7 @@ import type {
 } from '../types.ts';
 import { closedError, fenced, hasBrokerError, kafkaCall, toFraudError } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
+import { followGroupCoordinator, guardBrokerLookups } from './group-coordinator.ts';
 import { GroupMembership } from './group.ts';
 import { commitOffsets, fetchCommitted, slotOf, type GroupGeneration } from './offsets.ts';
 import { clientOptions, FETCH_LIMITS, KAFKA_TIMINGS, type KafkaLogOptions } from './options.ts';
@@ -67,8 +68,10 @@ class KafkaConsumer implements LogConsumer {
     this.#options = options;
     this.#onClosed = onClosed;
     const base = clientOptions(logOptions, options.groupId === undefined ? 'reader' : 'consumer');
+    const staticMember = options.groupId !== undefined && logOptions.groupInstanceId !== undefined ? { groupInstanceId: logOptions.groupInstanceId } : {};
     this.#client = new Consumer({
       ...base,
+      ...staticMember,
       // The client needs a group id even to fetch; one that never joins for group-less reading.
       groupId: options.groupId ?? `${logOptions.clientId}-reader-${randomUUID()}`,
       autocommit: false,
@@ -76,11 +79,15 @@ class KafkaConsumer implements LogConsumer {
       maxWaitTime: KAFKA_TIMINGS.fetchMaxWaitMs,
       maxBytes: FETCH_LIMITS.maxBytes,
     });
+    // Works around the client's stale group coordinator and missing-broker crash (group-coordinator.ts).
+    if (options.groupId !== undefined) followGroupCoordinator(this.#client, options.groupId);
+    else guardBrokerLookups(this.#client);
     this.#pool = new ConnectionPool(base.clientId, base);
     this.#starts = new StartPositions(this.#client, options);
     this.#fetcher = new Fetcher(this.#client, this.#pool, (tp) => this.#starts.afterOutOfRange(tp));
     if (options.groupId !== undefined) {
-      this.#group = new GroupMembership(this.#client, options.topics, () => this.#fetcher.wake());
+      const sessionTimeoutMs = logOptions.sessionTimeoutMs ?? KAFKA_TIMINGS.sessionTimeoutMs;
+      this.#group = new GroupMembership(this.#client, options.topics, () => this.#fetcher.wake(), sessionTimeoutMs);
     }
     this.#committer =
       options.exactlyOnce && options.groupId !== undefined

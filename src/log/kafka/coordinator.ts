@@ -1,6 +1,7 @@
-import { kGetApi, type API, type Consumer } from '@platformatic/kafka';
+import { kGetApi, type API, type Broker, type Consumer } from '@platformatic/kafka';
 import { sleep } from '../../util/wait.ts';
 import { hasBrokerError, isFencingError } from './errors.ts';
+import { movedOrUnreachable, trackerOf } from './group-coordinator.ts';
 import { KAFKA_TIMINGS, retryDelay } from './options.ts';
 
 /**
@@ -33,19 +34,27 @@ function getApi<Args extends unknown[], Response>(client: Consumer, name: string
 }
 
 async function sendOnce<Args extends unknown[], Response>(client: Consumer, name: string, args: Args): Promise<Response> {
-  const coordinatorId = await client.findGroupCoordinator();
-  const metadata = await client.metadata({ topics: [] });
-  const broker = metadata.brokers.get(coordinatorId);
-  if (!broker) throw new Error(`the group coordinator (node ${coordinatorId}) is not in the cluster metadata`);
-  const connection = await client.connections.get(broker);
+  const connection = await client.connections.get(await coordinatorOf(client));
   const api = await getApi<Args, Response>(client, name);
   return api.async(connection, ...args);
 }
 
+/** The tracked coordinator (group-coordinator.ts) of a group consumer; the client's own lookup otherwise. */
+async function coordinatorOf(client: Consumer): Promise<Broker> {
+  const tracker = trackerOf(client);
+  if (tracker) return tracker.coordinator();
+  const coordinatorId = await client.findGroupCoordinator();
+  const metadata = await client.metadata({ topics: [] });
+  const broker = metadata.brokers.get(coordinatorId);
+  if (!broker) throw new Error(`the group coordinator (node ${coordinatorId}) is not in the cluster metadata`);
+  return broker;
+}
+
 /**
  * Sends `name` with `args` to the coordinator of the client's group, retrying the
- * coordinator's transient answers (loading, moving) with backoff
- * for up to a request timeout. Anything else, fencing first, is thrown at once.
+ * coordinator's transient answers (loading, moving) with backoff for up to a request
+ * timeout, looking the coordinator up again when it moved or could not be reached.
+ * Anything else, fencing first, is thrown at once.
  */
 export async function callGroupCoordinator<Args extends unknown[], Response>(client: Consumer, name: string, args: Args): Promise<Response> {
   const deadline = Date.now() + KAFKA_TIMINGS.requestTimeoutMs;
@@ -53,7 +62,9 @@ export async function callGroupCoordinator<Args extends unknown[], Response>(cli
     try {
       return await sendOnce<Args, Response>(client, name, args);
     } catch (error) {
-      const again = !isFencingError(error) && RETRIABLE.some((id) => hasBrokerError(error, id)) && Date.now() < deadline;
+      trackerOf(client)?.noteFailure(error);
+      const moved = trackerOf(client) !== undefined && movedOrUnreachable(error);
+      const again = !isFencingError(error) && (moved || RETRIABLE.some((id) => hasBrokerError(error, id))) && Date.now() < deadline;
       if (!again || client.closed) throw error;
       await sleep(retryDelay(client, name, attempt, KAFKA_TIMINGS.retries, error as Error));
     }

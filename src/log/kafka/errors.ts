@@ -71,6 +71,32 @@ function isAuthenticationError(error: unknown): boolean {
   return flatten(error).some((item) => item.code === 'PLT_KFK_AUTHENTICATION' || item.apiId === 'SASL_AUTHENTICATION_FAILED');
 }
 
+/** Node's codes for a server certificate it does not trust (OpenSSL's verify errors, and the name check). */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The certificate problem in the chain, e.g. { code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }. */
+export function tlsTrustFailure(error: unknown): { code: string; message: string } | undefined {
+  const found = flatten(error).find((item) => typeof item.code === 'string' && TLS_TRUST_CODES.has(item.code));
+  return found ? { code: String(found.code), message: String(found.message) } : undefined;
+}
+
+/** Refused credentials or an untrusted certificate: settings to fix, never worth retrying. */
+export function isCredentialsError(error: unknown): boolean {
+  return isAuthenticationError(error) || tlsTrustFailure(error) !== undefined;
+}
+
 /** The client may retry again later: true only when every error of the chain says so. */
 function retriable(error: unknown): boolean {
   return !flatten(error).some((item) => item.canRetry === false);
@@ -96,7 +122,7 @@ export function toFraudError(error: unknown, action: string): FraudError {
   if (isFencingError(error)) return new FraudError('FRAUD_LOG_FENCED', detail, { cause: error, canRetry: true });
   const ids = brokerErrorIds(error);
   if (ids.some((id) => UNKNOWN_TOPIC_IDS.has(id)) || isUnknownTopicMetadata(error)) return new FraudError('FRAUD_LOG_UNKNOWN_TOPIC', detail, { cause: error, canRetry: true });
-  if (isAuthenticationError(error)) return new FraudError('FRAUD_KAFKA_UNAVAILABLE', detail, { cause: error, canRetry: false });
+  if (isCredentialsError(error)) return new FraudError('FRAUD_KAFKA_AUTH', detail, { cause: error, canRetry: false });
   if (ids.includes('REQUEST_TIMED_OUT')) return new FraudError('FRAUD_LOG_TIMEOUT', detail, { cause: error, canRetry: true });
   if (isNetworkError(error)) return new FraudError('FRAUD_KAFKA_UNAVAILABLE', detail, { cause: error, canRetry: true });
   return new FraudError('FRAUD_LOG_IO', detail, { cause: error, canRetry: retriable(error) });

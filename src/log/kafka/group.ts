@@ -25,6 +25,7 @@ export class GroupMembership {
   readonly #client: Consumer;
   readonly #topics: string[];
   readonly #onChange: () => void;
+  readonly #sessionTimeoutMs: number;
   #joins: ConsumerGroupJoinPayload[] = [];
   #applied: Membership | undefined;
   #joining: Promise<void> | undefined;
@@ -32,10 +33,11 @@ export class GroupMembership {
   #tracked = false;
   #heartbeatLost = false;
 
-  constructor(client: Consumer, topics: string[], onChange: () => void) {
+  constructor(client: Consumer, topics: string[], onChange: () => void, sessionTimeoutMs: number = KAFKA_TIMINGS.sessionTimeoutMs) {
     this.#client = client;
     this.#topics = topics;
     this.#onChange = onChange;
+    this.#sessionTimeoutMs = sessionTimeoutMs;
     client.on('consumer:group:join', (payload) => {
       this.#joins.push(payload);
       this.#onChange();
@@ -62,7 +64,7 @@ export class GroupMembership {
     this.#tracked = true;
     this.#joining ??= this.#client
       .joinGroup({
-        sessionTimeout: KAFKA_TIMINGS.sessionTimeoutMs,
+        sessionTimeout: this.#sessionTimeoutMs,
         rebalanceTimeout: KAFKA_TIMINGS.rebalanceTimeoutMs,
         heartbeatInterval: KAFKA_TIMINGS.heartbeatIntervalMs,
       })

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { BaseOptions, RetryDelayGetter } from '@platformatic/kafka';
 import { FraudError } from '../../errors.ts';
 
@@ -11,6 +12,16 @@ export interface KafkaLogOptions {
   /** PEM file of the certificate authority to trust, for brokers with a private CA. */
   tlsCaFile?: string;
   connectTimeoutMs: number;
+  /** Replicas of the topics ensureTopics creates; default min(3, brokers). */
+  replicationFactor?: number;
+  /** min.insync.replicas of the topics ensureTopics creates; default 2 with 3+ replicas, else 1. */
+  minInsyncReplicas?: number;
+  /** Group session timeout; default KAFKA_TIMINGS.sessionTimeoutMs. */
+  sessionTimeoutMs?: number;
+  /** Static membership of group consumers (group.instance.id); see TransactionalCommitter for the transactional id. */
+  groupInstanceId?: string;
+  /** Tests only: share of the transactions the TransactionalCommitter aborts instead of committing. */
+  testAbortRatio?: number;
 }
 
 /**
@@ -52,11 +63,13 @@ export const PRODUCE_REQUEST_BYTES = 900_000;
 
 /**
  * Exponential backoff with jitter, 25 ms to 1 s. A transaction that follows another one
- * closely gets CONCURRENT_TRANSACTIONS while the broker writes the previous markers, for
- * a few milliseconds: that case retries quickly, as the Java client does (20 ms).
+ * closely gets CONCURRENT_TRANSACTIONS while the broker writes the previous markers: that
+ * case starts quickly, as the Java client does (20 ms), and doubles up to 400 ms, so the
+ * client's few retries cover the ~1 s that markers on three replicas of a busy cluster
+ * (or after an abort) can take, instead of failing the batch and replacing the producer.
  */
 export const retryDelay: RetryDelayGetter = (_client, _operation, attempt, _retries, error) => {
-  if (mentionsConcurrentTransactions(error)) return 5 * attempt;
+  if (mentionsConcurrentTransactions(error)) return Math.min(400, 10 * 2 ** attempt);
   const base = Math.min(1000, 25 * 2 ** (attempt - 1));
   return Math.round(base / 2 + Math.random() * (base / 2));
 };
@@ -85,9 +98,16 @@ export function clientOptions(options: KafkaLogOptions, role: string): BaseOptio
   }
   if (options.tls) {
     base.tls = options.tlsCaFile ? { ca: readCaFile(options.tlsCaFile) } : {};
-    base.tlsServerName = true;
+    // SNI carries host names only (RFC 6066; Node warns about an IP). Without it the
+    // certificate is still checked against the address connected to (an IP SAN).
+    if (!options.brokers.every((broker) => isIP(hostOf(broker)) !== 0)) base.tlsServerName = true;
   }
   return base;
+}
+
+function hostOf(broker: string): string {
+  const host = broker.slice(0, broker.lastIndexOf(':'));
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 function readCaFile(file: string): Buffer {

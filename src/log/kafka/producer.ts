@@ -1,8 +1,9 @@
 import { Producer } from '@platformatic/kafka';
+import { guardBrokerLookups } from './group-coordinator.ts';
 import type { LogProducer, OutgoingRecord } from '../types.ts';
 import { closedError, toFraudError } from './errors.ts';
 import { clientOptions, PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
-import { chunkByBytes, createPartitioner, toKafkaMessage, type KafkaMessage } from './records.ts';
+import { chunkByBytes, createPartitioner, partitionSentTo, toKafkaMessage, type KafkaMessage } from './records.ts';
 
 export type KafkaClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
@@ -12,12 +13,15 @@ export type KafkaClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
  * transactional id it can run transactions (the client requires `idempotent: true`).
  */
 export function createClientProducer(options: KafkaLogOptions, role: string, transaction?: TransactionalProducerId): KafkaClientProducer {
-  return new Producer<Buffer, Buffer, Buffer, Buffer>({
+  const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
     ...clientOptions(options, role),
     idempotent: true,
     ...(transaction ?? {}),
     partitioner: createPartitioner(),
   });
+  // Its transaction coordinator, once fenced out of the cluster, would crash the process (group-coordinator.ts).
+  guardBrokerLookups(producer);
+  return producer;
 }
 
 /**
@@ -66,15 +70,18 @@ interface Pending {
  * `send` resolves once the broker acknowledged every record (acks=all). Sends made while
  * another is in flight are merged into the next request (group commit), in call order.
  *
- * After a failed send the client is replaced by a new one: the client only advances its
- * per-partition sequence numbers when the whole request succeeded, so after a partial
- * failure the next batch of a partition that *was* written would reuse a sequence, and the
- * broker would answer DUPLICATE_SEQUENCE_NUMBER with success without writing it.
+ * A failed send is retried by sending the very same records again: they go out on the
+ * same client, and only those the brokers did not acknowledge (the client sends one
+ * request per leader; with a broker down, the others may have answered). The client has
+ * advanced the sequence numbers of the acknowledged partitions and not of the others, so
+ * the records resent keep their sequence numbers, and what a broker did write before the
+ * failure (its answer lost) is acknowledged without being written twice (idempotence).
+ * Resending the acknowledged ones too, on a new client (a new producer id), would write
+ * them twice: Kafka's own system test found exactly that under a hard broker bounce.
  *
- * Except for a retry: when no partition acknowledged the failed request (the broker was
- * away, or its answer was lost) and the caller sends the very same records again, they go
- * out on the same client with the same sequence numbers. What the broker did write before
- * the failure is then acknowledged without being written twice (idempotence).
+ * Other records after a failure go out on a new client: on the old one they would reuse
+ * the sequence numbers of records the broker may have written, and the broker would
+ * answer DUPLICATE_SEQUENCE_NUMBER with success without writing them.
  */
 export class KafkaProducer implements LogProducer {
   readonly #options: KafkaLogOptions;
@@ -145,8 +152,9 @@ export class KafkaProducer implements LogProducer {
     try {
       for (; next < requests.length; next++) await client.send({ messages: requests[next] ?? [] });
     } catch (error) {
-      // The requests before `next` were acknowledged: a retry goes on from the failed one.
-      if (acknowledgedNothing(error)) this.#unacknowledged = { records, requests, next };
+      // The requests before `next` were acknowledged: a retry goes on from the failed one, without what it got acknowledged.
+      const unacknowledged = await unacknowledgedRequests(client, requests, next, error);
+      if (unacknowledged) this.#unacknowledged = { records, requests: unacknowledged, next: 0 };
       else this.#retireClient();
       throw toFraudError(error, `sending ${records.length} record(s) to Kafka`);
     }
@@ -163,7 +171,46 @@ function sameRecords(a: OutgoingRecord[], b: OutgoingRecord[]): boolean {
 }
 
 /** The client attaches the partitions that did acknowledge a failed send as `produced.offsets`. */
-function acknowledgedNothing(error: unknown): boolean {
-  const produced = (error as { produced?: { offsets?: unknown[] } } | null)?.produced;
-  return (produced?.offsets?.length ?? 0) === 0;
+function acknowledged(error: unknown): Array<{ topic: string; partition: number }> {
+  const produced = (error as { produced?: { offsets?: Array<{ topic: string; partition: number }> } } | null)?.produced;
+  return produced?.offsets ?? [];
+}
+
+/** Longest wait for partition counts while working out what a failed request left unacknowledged. */
+const PARTITION_COUNT_WAIT_MS = 2_000;
+
+/**
+ * The failed request without the records of the partitions that acknowledged it, then
+ * the requests not sent yet. Undefined when that cannot be told (no partition counts):
+ * the caller then resends all on a new client, as before.
+ */
+async function unacknowledgedRequests(client: KafkaClientProducer, requests: KafkaMessage[][], failedAt: number, error: unknown): Promise<KafkaMessage[][] | undefined> {
+  const failed = requests[failedAt] ?? [];
+  const rest = requests.slice(failedAt + 1);
+  const acks = acknowledged(error);
+  if (acks.length === 0) return [failed, ...rest];
+  const done = new Set(acks.map((ack) => `${ack.topic}\u0000${ack.partition}`));
+  const counts = await partitionCounts(client, [...new Set(failed.map((message) => message.topic))]);
+  if (!counts) return undefined;
+  const pending: KafkaMessage[] = [];
+  for (const message of failed) {
+    const partition = partitionSentTo(message, counts.get(message.topic) ?? 0);
+    if (partition === undefined || Number.isNaN(partition)) return undefined;
+    if (!done.has(`${message.topic}\u0000${partition}`)) pending.push(message);
+  }
+  return [pending, ...rest].filter((request) => request.length > 0);
+}
+
+async function partitionCounts(client: KafkaClientProducer, topics: string[]): Promise<Map<string, number> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PARTITION_COUNT_WAIT_MS)));
+    const metadata = await Promise.race([client.metadata({ topics }), timeout]);
+    if (!metadata) return undefined;
+    return new Map(topics.map((topic) => [topic, metadata.topics.get(topic)?.partitionsCount ?? 0]));
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }

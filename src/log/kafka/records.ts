@@ -42,15 +42,29 @@ export function createPartitioner(): Partitioner<Buffer, Buffer, Buffer, Buffer>
   // recognise it by its sequence number.
   const chosen = new WeakMap<object, number>();
   return (message, key) => {
-    if (Buffer.isBuffer(key)) return compatibilityPartitioner(message, key);
+    if (Buffer.isBuffer(key)) return remember(message, compatibilityPartitioner(message, key));
     const earlier = chosen.get(message);
     if (earlier !== undefined) return earlier;
     // A random start per topic, so many short-lived producers do not all begin at partition 0.
     const current = next.get(message.topic) ?? Math.floor(Math.random() * 1024);
     next.set(message.topic, (current + 1) % 0x7fffffff);
     chosen.set(message, current);
-    return current;
+    return remember(message, current);
   };
+}
+
+/** What the partitioner answered for each message, before the client's modulo. */
+const answered = new WeakMap<object, number>();
+
+function remember(message: object, partition: number): number {
+  answered.set(message, partition);
+  return partition;
+}
+
+/** The partition a message was sent to, given its topic's partition count; undefined if it was never partitioned. */
+export function partitionSentTo(message: KafkaMessage, partitions: number): number | undefined {
+  const raw = answered.get(message);
+  return raw === undefined ? undefined : raw % partitions;
 }
 
 /** Splits messages, in order, into requests of at most `maxBytes` of keys, values and headers each. */

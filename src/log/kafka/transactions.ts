@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from '@platformatic/kafka';
+import { FraudError } from '../../errors.ts';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
 import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
@@ -56,9 +57,14 @@ export class AtLeastOnceCommitter implements BatchCommitter {
  *
  * Zombies are fenced as KIP-447 intends: the TxnOffsetCommit carries the generation and
  * member id under which the batch was read, and the group coordinator refuses it
- * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, ...) once the group has rebalanced; the
- * transaction is then aborted and its outputs are never visible. The transactional id is
- * unique per consumer instance: fencing comes from the group generation, not from ids.
+ * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, ...) once the group has
+ * moved on; the transaction is then aborted and its outputs are never visible. Fencing
+ * comes from the group, not from transactional ids. Those are unique per consumer
+ * instance, except with static membership: then the id derives from the group instance
+ * id, so a detector restarted after a crash takes its predecessor's transactional id over
+ * (InitProducerId without producer id and epoch, as the Java client starts) and the
+ * transaction the dead process left open is aborted at once instead of timing out while
+ * the partitions' committed offsets stay unstable for the new owner.
  */
 export class TransactionalCommitter implements BatchCommitter {
   readonly #options: KafkaLogOptions;
@@ -69,20 +75,25 @@ export class TransactionalCommitter implements BatchCommitter {
   #generation = 0;
   readonly #retired = new Retired();
   readonly #onResult: (result: TransactionResult) => void;
+  readonly #abortRatio: number;
   #producer: KafkaClientProducer | undefined;
 
   constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
     this.#client = client;
-    this.#baseId = `${options.clientId}-${groupId}-${randomUUID()}`;
-    this.#identity = { transactionalId: this.#baseId };
+    const instance = options.groupInstanceId;
+    this.#baseId = `${options.clientId}-${groupId}-${instance ?? randomUUID()}`;
+    // -1/-1: "a new producer of this id", which bumps the epoch and aborts an open transaction.
+    this.#identity = instance === undefined ? { transactionalId: this.#baseId } : { transactionalId: this.#baseId, producerId: -1n, producerEpoch: -1 };
     this.#onResult = onResult;
+    this.#abortRatio = options.testAbortRatio ?? 0;
   }
 
   async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
     if (outputs.length === 0 && positions.length === 0) return;
     const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
     let transaction: KafkaTransaction | undefined;
+    let abortOnPurpose = false;
     try {
       const open = await producer.beginTransaction();
       transaction = open;
@@ -95,12 +106,14 @@ export class TransactionalCommitter implements BatchCommitter {
         outputs.length > 0 ? sendInRequests(open, outputs) : undefined,
         withOffsets ? commitOffsetsInTransaction(this.#client, this.#transactionOf(producer), generation, positions) : undefined,
       ]);
-      await open.commit();
+      abortOnPurpose = this.#abortRatio > 0 && Math.random() < this.#abortRatio;
+      await (abortOnPurpose ? open.abort() : open.commit());
     } catch (error) {
       await this.#abandon(producer, transaction, error);
       if (transaction) this.#onResult('aborted');
       throw toFraudError(error, 'committing a batch in a Kafka transaction');
     }
+    if (abortOnPurpose) this.#abortedOnPurpose();
     this.#onResult('committed');
   }
 
@@ -108,6 +121,17 @@ export class TransactionalCommitter implements BatchCommitter {
     if (this.#producer) this.#retired.close(this.#producer);
     this.#producer = undefined;
     await this.#retired.settled();
+  }
+
+  /**
+   * The test switch: everything was sent, outputs and offsets, then the transaction was
+   * aborted instead of committed, as Kafka's TransactionalMessageCopier does with
+   * --enable-random-aborts. The producer stays (a clean abort leaves it usable); the caller
+   * drops the batch and the consumer reads it again from the committed positions.
+   */
+  #abortedOnPurpose(): never {
+    this.#onResult('aborted');
+    throw new FraudError('FRAUD_LOG_ABORTED', `transaction aborted by the test switch FRAUD_TEST_ABORT_RATIO=${this.#abortRatio}`, { canRetry: true });
   }
 
   #transactionOf(producer: KafkaClientProducer): TransactionIdentity {
