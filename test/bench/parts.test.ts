@@ -74,10 +74,15 @@ describe('bench latency parts', () => {
 
   test('sendPaced hands records over on schedule without waiting for each send', async () => {
     const sent: OutgoingRecord[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
     const producer: LogProducer = {
       send: async (records) => {
         sent.push(records);
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20)); // a slow log must not slow the schedule
+        inFlight--;
       },
       close: async () => undefined,
     };
@@ -93,7 +98,10 @@ describe('bench latency parts', () => {
     });
     assert.equal(result.sent, 200);
     assert.equal(sent.flat().length, 200);
-    assert.ok(sent.length > 20, `many small sends, got ${sent.length}`);
+    // Not a timing figure (the machine may be busy): a send began while an earlier one was
+    // still out, so the schedule did not wait for the log.
+    assert.ok(sent.length > 1, `several sends, got ${sent.length}`);
+    assert.ok(mostInFlight > 1, `sends overlap, at most ${mostInFlight} at once`);
     assert.ok(Math.abs((scheduled[199] ?? 0) - (scheduled[0] ?? 0) - 199) < 0.001, 'scheduled 1 ms apart');
   });
 });

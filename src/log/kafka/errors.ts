@@ -1,4 +1,5 @@
 import { FraudError, isFraudError } from '../../errors.ts';
+import { KAFKA_TIMINGS } from './options.ts';
 
 /**
  * The client's errors (PLT_KFK_*, often a MultipleErrors of every retry, each holding
@@ -128,12 +129,27 @@ export function toFraudError(error: unknown, action: string): FraudError {
   return new FraudError('FRAUD_LOG_IO', detail, { cause: error, canRetry: retriable(error) });
 }
 
-/** Runs a client call and maps what it throws. */
-export async function kafkaCall<T>(action: string, call: () => Promise<T>): Promise<T> {
+/**
+ * How long one client call may stay unanswered: a few request timeouts. The client can
+ * leave a request pending for ever when the broker it went to dies (seen on a 3-broker
+ * cluster with a coordinator killed: no error, no timeout, the detector silent for good).
+ */
+export const CALL_DEADLINE_MS = 2 * KAFKA_TIMINGS.requestTimeoutMs;
+
+/** Runs a client call and maps what it throws; past `deadlineMs` without an answer, a retryable FRAUD_LOG_TIMEOUT. */
+export async function kafkaCall<T>(action: string, call: () => Promise<T>, deadlineMs: number = CALL_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = call();
+  pending.catch(() => undefined); // a failure after the deadline is nobody's
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FraudError('FRAUD_LOG_TIMEOUT', `${action}: no answer from Kafka in ${deadlineMs / 1000} s`, { canRetry: true })), deadlineMs);
+  });
   try {
-    return await call();
+    return await Promise.race([pending, deadline]);
   } catch (error) {
     throw toFraudError(error, action);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,5 @@
 import { FetchIsolationLevels, type ClusterMetadata, type Consumer, type ConnectionPool, type fetchV17 } from '@platformatic/kafka';
+import { FraudError } from '../../errors.ts';
 import type { LogRecord, TopicPartition } from '../types.ts';
 import { hasBrokerError, toFraudError } from './errors.ts';
 import { slotOf } from './offsets.ts';
@@ -15,6 +16,29 @@ interface PartitionState {
   bytes: number;
   /** The partition's last stable offset in the latest answer (read_committed reads stop there); -1 before one. */
   stable: number;
+}
+
+/**
+ * How long a metadata or fetch request may stay unanswered. The client can leave one
+ * pending for ever when a broker dies under it; the pump would then never run again and
+ * the consumer would go silent, reading nothing and reporting nothing.
+ */
+const ANSWER_DEADLINE_MS = KAFKA_TIMINGS.requestTimeoutMs;
+
+function unanswered(what: string, ms: number): FraudError {
+  return new FraudError('FRAUD_LOG_TIMEOUT', `${what}: no answer from Kafka in ${ms / 1000} s`, { canRetry: true });
+}
+
+/** `promise`, or a retryable FRAUD_LOG_TIMEOUT after `ms`. */
+async function answerWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unanswered(what, ms)), ms)));
+  promise.catch(() => undefined); // a late failure after the deadline is nobody's
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Called when the broker no longer has `offset` (retention, truncation): where to go instead. */
@@ -155,8 +179,10 @@ export class Fetcher {
       if (wanted.length === 0 || this.#error !== undefined) return;
       let metadata: ClusterMetadata;
       try {
-        metadata = await this.#client.metadata({ topics: [...new Set(wanted.map((state) => state.tp.topic))] });
+        metadata = await answerWithin(this.#client.metadata({ topics: [...new Set(wanted.map((state) => state.tp.topic))] }), ANSWER_DEADLINE_MS, 'metadata');
       } catch (error) {
+        // Asked again next time from a fresh view: a dead broker may still be in the cached one.
+        this.#client.clearMetadata();
         this.#fail(error);
         return;
       }
@@ -180,7 +206,7 @@ export class Fetcher {
   async #fetchFrom(node: number, states: PartitionState[], metadata: ClusterMetadata): Promise<void> {
     const requested = new Map(states.map((state) => [state, state.fetchOffset]));
     try {
-      const response = await this.#client.fetch({
+      const fetching = this.#client.fetch({
         node,
         topics: fetchTopics(states, metadata),
         maxWaitTime: KAFKA_TIMINGS.fetchMaxWaitMs,
@@ -189,6 +215,8 @@ export class Fetcher {
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
         connectionPool: this.#pool,
       });
+      // Past the deadline the answer is dropped (the positions asked for are asked again).
+      const response = await answerWithin(fetching, KAFKA_TIMINGS.fetchMaxWaitMs + ANSWER_DEADLINE_MS, `fetch from broker ${node}`);
       this.#accept(response, requested, metadata);
     } catch (error) {
       await this.#recover(error, states);
@@ -233,10 +261,9 @@ export class Fetcher {
       return;
     }
     // Leadership moved: forget the cached metadata and fetch again from the new leader.
-    if (['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH'].some((id) => hasBrokerError(error, id))) {
-      this.#client.clearMetadata();
-      return;
-    }
+    this.#client.clearMetadata();
+    if (['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH'].some((id) => hasBrokerError(error, id))) return;
+    // Anything else (a broker gone, no answer): reported, and asked again from fresh metadata.
     this.#fail(error);
   }
 

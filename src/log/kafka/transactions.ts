@@ -4,7 +4,7 @@ import { FraudError } from '../../errors.ts';
 import type { OutgoingRecord, PartitionPosition, TransactionResult } from '../types.ts';
 import { isFencingError, kafkaCall, toFraudError } from './errors.ts';
 import { commitOffsets, commitOffsetsInTransaction, type GroupGeneration, type TransactionIdentity } from './offsets.ts';
-import { PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
+import { KAFKA_TIMINGS, PRODUCE_REQUEST_BYTES, type KafkaLogOptions } from './options.ts';
 import { createClientProducer, Retired, KafkaProducer, type KafkaClientProducer, type TransactionalProducerId } from './producer.ts';
 import { chunkByBytes, toKafkaMessage } from './records.ts';
 
@@ -12,6 +12,29 @@ import { chunkByBytes, toKafkaMessage } from './records.ts';
 async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise<void> {
   const results = await Promise.allSettled(promises.filter((promise): promise is Promise<unknown> => promise !== undefined));
   for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/**
+ * How long one batch's transaction may take, begin to commit. The client can leave a
+ * request unanswered for ever when a broker dies under it (seen with a transaction
+ * coordinator killed mid-commit: no error, no timeout, the detector silent). Past this the
+ * producer is abandoned (the next one, same transactional id, fences it and aborts what it
+ * left open) and the batch is retried; by then the broker's own transaction timeout (the
+ * request timeout) has aborted it anyway.
+ */
+const COMMIT_DEADLINE_MS = 2 * KAFKA_TIMINGS.requestTimeoutMs;
+
+/** Rejects with a retryable FRAUD_KAFKA_UNAVAILABLE when `work` has not settled within `ms`. */
+async function withinDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FraudError('FRAUD_KAFKA_UNAVAILABLE', `a Kafka transaction did not finish in ${ms / 1000} s`, { canRetry: true })), ms);
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The client does not export its Transaction class. */
@@ -94,7 +117,7 @@ export class TransactionalCommitter implements BatchCommitter {
     const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
     let transaction: KafkaTransaction | undefined;
     let abortOnPurpose = false;
-    try {
+    const work = (async (): Promise<void> => {
       const open = await producer.beginTransaction();
       transaction = open;
       const withOffsets = positions.length > 0 && generation !== undefined;
@@ -108,6 +131,10 @@ export class TransactionalCommitter implements BatchCommitter {
       ]);
       abortOnPurpose = this.#abortRatio > 0 && Math.random() < this.#abortRatio;
       await (abortOnPurpose ? open.abort() : open.commit());
+    })();
+    work.catch(() => undefined); // past the deadline its late failure is nobody's: the producer is gone
+    try {
+      await withinDeadline(work, COMMIT_DEADLINE_MS);
     } catch (error) {
       await this.#abandon(producer, transaction, error);
       if (transaction) this.#onResult('aborted');
@@ -144,7 +171,7 @@ export class TransactionalCommitter implements BatchCommitter {
    * (InitProducerId) also aborts the transaction if our abort could not be sent.
    */
   async #abandon(producer: KafkaClientProducer, transaction: KafkaTransaction | undefined, error: unknown): Promise<void> {
-    if (transaction && !transaction.completed) await transaction.abort().catch(() => undefined);
+    if (transaction && !transaction.completed) await withinDeadline(transaction.abort(), KAFKA_TIMINGS.requestTimeoutMs).catch(() => undefined);
     if (this.#producer === producer) {
       this.#producer = undefined;
       this.#identity = this.#nextIdentity(producer, error);
