@@ -46,7 +46,7 @@ export class AnalystDesk {
     this.#producer = parts.producer;
     this.#followed = parts.followed;
     this.#ruleset = parts.options.ruleset ?? parts.followed?.current;
-    this.feedback = new FeedbackService({ producer: parts.producer, topic: topics.feedback, flagged: this.flagged });
+    this.feedback = new FeedbackService({ producer: parts.producer, topic: topics.feedback, labelsTopic: topics.labels, flagged: this.flagged });
   }
 
   static async open(options: AnalystDeskOptions): Promise<AnalystDesk> {

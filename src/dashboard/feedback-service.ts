@@ -1,3 +1,4 @@
+import type { Label } from '../domain/label.ts';
 import type { LogProducer } from '../log/types.ts';
 import type { FlaggedIndex } from './flagged.ts';
 import type { FeedbackRecord, FeedbackRequest } from './feedback-schema.ts';
@@ -7,6 +8,8 @@ export type SubmitResult = { ok: true; record: FeedbackRecord } | { ok: false; s
 export interface FeedbackServiceOptions {
   producer: LogProducer;
   topic: string;
+  /** Where verdicts also go as labels (`source: "analyst"`), for the detector's label features and `fraud train`. */
+  labelsTopic?: string;
   flagged: FlaggedIndex;
   now?: () => number;
 }
@@ -38,7 +41,14 @@ export class FeedbackService {
       at: new Date(this.#now()).toISOString(),
     };
     // Keyed by transaction id: every verdict on one transaction lands in one partition, in order.
-    await this.#options.producer.send([{ topic: this.#options.topic, key: flagged.id, value: JSON.stringify(record) }]);
+    const records = [{ topic: this.#options.topic, key: flagged.id, value: JSON.stringify(record) }];
+    const { labelsTopic } = this.#options;
+    if (labelsTopic !== undefined) {
+      // The verdict as ground truth, known from now: a confirmed alert is a fraud, a false positive is not.
+      const label: Label = { id: flagged.id, fraud: request.label === 'fraud', knownAt: this.#now(), source: 'analyst' };
+      records.push({ topic: labelsTopic, key: flagged.id, value: JSON.stringify(label) });
+    }
+    await this.#options.producer.send(records);
     return { ok: true, record };
   }
 }

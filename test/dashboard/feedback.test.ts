@@ -43,6 +43,13 @@ describe('feedback (POST /api/feedback, GET /api/feedback)', () => {
     assert.deepEqual(rest, { id: alert.id, label: 'fraud', verdict: 'fraud', rules: ['velocity-burst', 'seed-large-amount'], rulesVersion: 'test-1', analyst: 'ana' });
     assert.ok(Date.parse(at ?? '') >= before - 1000, 'at is an ISO time of now');
     assert.deepEqual(response.json().record, record?.value);
+    // And as a label for the detector and `fraud train`: confirmed fraud, known from now.
+    const labels = await readAll(pipeline.log, pipeline.topics.labels);
+    assert.equal(labels.length, 1);
+    const label = JSON.parse(labels[0]?.value?.toString('utf8') ?? '{}') as { id: string; fraud: boolean; knownAt: number; source: string };
+    assert.equal(labels[0]?.key?.toString('utf8'), alert.id);
+    assert.deepEqual({ id: label.id, fraud: label.fraud, source: label.source }, { id: alert.id, fraud: true, source: 'analyst' });
+    assert.ok(label.knownAt >= before - 1000 && label.knownAt <= Date.now(), 'known from the verdict on');
 
     const view = await eventually(async () => {
       const current = (await app.inject({ url: '/api/feedback' })).json<FeedbackView>();

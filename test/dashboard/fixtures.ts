@@ -92,7 +92,7 @@ export async function openPipeline(t: TestContext, partitions = 3): Promise<Pipe
   const log = openEmbeddedLog({ dataDir, heartbeatIntervalMs: 100 });
   closers.push(() => log.close());
   const topics = randomTopics();
-  await log.ensureTopics([topics.transactions, topics.legit, topics.fraud, topics.deadLetter, topics.feedback].map((name) => ({ name, partitions })));
+  await log.ensureTopics([topics.transactions, topics.legit, topics.fraud, topics.deadLetter, topics.feedback, topics.labels].map((name) => ({ name, partitions })));
   await log.ensureTopics([{ name: topics.rules, partitions: 1, compacted: true }, { name: topics.audit, partitions: 1, keepForever: true }]);
   const producer = await log.createProducer();
   const metrics = createMetrics(undefined, { processMetrics: false });
