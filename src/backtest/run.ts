@@ -37,6 +37,10 @@ interface FeaturePath {
   store: EntityStore;
   view: FeatureView;
   ruleset: Ruleset;
+  /** What rules read, `{ tx, f }`, one object reused (its `tx` is set per transaction). */
+  context: { tx: Transaction | undefined; f: FeatureView['features'] };
+  /** Points the features at a side's lists (both sides share this path's state). */
+  setLists: (lists: CompiledLists) => void;
 }
 
 const PROGRESS_EVERY = 0x3fff;
@@ -49,14 +53,22 @@ const PROGRESS_EVERY = 0x3fff;
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestReport> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const { baseline, candidate } = options;
   const sameFeatures = JSON.stringify(baseline.definition.features) === JSON.stringify(candidate.definition.features);
   const sameLists = JSON.stringify(baseline.definition.lists) === JSON.stringify(candidate.definition.lists);
-  const paths: FeaturePath[] = (sameFeatures ? [baseline] : [baseline, candidate]).map((ruleset) => ({
-    store: new EntityStore({ limits: options.limits, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY, labelIndexDays: options.labelIndexDays }),
-    view: newFeatureView(),
-    ruleset,
-  }));
+  const paths: FeaturePath[] = (sameFeatures ? [baseline] : [baseline, candidate]).map((ruleset) => {
+    const view = newFeatureView();
+    return {
+      store: new EntityStore({ limits: options.limits, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY, labelIndexDays: options.labelIndexDays }),
+      view,
+      ruleset,
+      context: { tx: undefined, f: view.features },
+      setLists: (lists) => {
+        view.context.lists = lists;
+      },
+    };
+  });
   const rules = new PairedRules(baseline, candidate, { shareRules: sameFeatures && sameLists });
   const tally = new ChangeTally();
   const sample = new ChangeSample(options.sampleSize);
@@ -95,6 +107,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     // The detector finds repeats in its index of every transaction: only a topic can hold records with the header.
     if (options.ordered && horizonMs > 0) seenOnce.set(id, eventTime);
     for (const path of paths) {
+      path.context.tx = tx;
       observe(path.view, tx, eventTime, { store: path.store, limits: options.limits, settings: path.ruleset.features, channels: path.ruleset.channels, lists: path.ruleset.lists });
       // Only the labelled transactions can be looked up by a label: the rest need no index entry.
       if (labels.book.has(id)) path.store.transactions.note(tx, id, eventTime, path.view.context.channel);
@@ -113,6 +126,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   }
   options.onProgress?.(records, Number.NaN);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const figures = (side: Side): SideFigures => ({ version: options[side].version, ...tally.sides[side], ...(scored ? scored.figures(side) : NO_LABEL_FIGURES) });
   return {
     ...tally.totals,
@@ -129,6 +143,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     sharedRules: rules.shared,
     seconds: Math.round(seconds * 100) / 100,
     recordsPerSecond: Math.round(records / Math.max(seconds, 1e-9)),
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
   };
 }
 
@@ -138,19 +153,16 @@ function isRepeat(seen: Map<string, number>, id: string, eventTime: number, hori
 }
 
 function contextOf(path: FeaturePath): Record<string, unknown> {
-  return { tx: path.view.context.tx, f: path.view.features };
+  return path.context;
 }
 
 function decideBoth(rules: PairedRules, paths: FeaturePath[]): { baseline: SideDecision; candidate: SideDecision } {
   const [first, second] = paths as [FeaturePath, FeaturePath | undefined];
-  const setLists = (view: FeatureView) => (lists: CompiledLists): void => {
-    view.context.lists = lists;
-  };
   if (!second) {
-    rules.evaluate(contextOf(first), setLists(first.view));
+    rules.evaluate(first.context, first.setLists);
   } else {
-    rules.evaluate(contextOf(first), setLists(first.view), 'baseline');
-    rules.evaluate(contextOf(second), setLists(second.view), 'candidate');
+    rules.evaluate(first.context, first.setLists, 'baseline');
+    rules.evaluate(second.context, second.setLists, 'candidate');
   }
   return { baseline: rules.decide('baseline'), candidate: rules.decide('candidate') };
 }

@@ -85,4 +85,6 @@ export interface BacktestReport {
   sharedRules: number;
   seconds: number;
   recordsPerSecond: number;
+  /** CPU time of this process over the run (all its threads): on a busy machine, records / cpuSeconds is the steadier figure. */
+  cpuSeconds: number;
 }
