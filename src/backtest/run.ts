@@ -139,6 +139,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
     records,
     invalid,
     labels: labels.ordered.length,
+    truthOnlyLabels: labels.truthOnly,
     featurePasses: paths.length as 1 | 2,
     sharedRules: rules.shared,
     seconds: Math.round(seconds * 100) / 100,

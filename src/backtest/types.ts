@@ -78,7 +78,10 @@ export interface BacktestReport {
   /** Records read (the history before the period warms the state), and those the detector would dead-letter. */
   records: number;
   invalid: number;
+  /** Labels folded into the features at their knownAt. */
   labels: number;
+  /** Records of the labels topic without a knownAt (the generator's scenario labels): scored on, never folded in. */
+  truthOnlyLabels: number;
   /** 1: both rulesets decided on one pass of features; 2: their feature settings differ, so each has its own state. */
   featurePasses: 1 | 2;
   /** Rules the two rulesets have in common, evaluated once for both. */

@@ -124,6 +124,14 @@ test("the backtest's changed decisions are exactly those that differ between two
   const json = JSON.parse(run.stdout) as BacktestReport;
   for (const key of ['transactions', 'changed', 'newlyFlagged', 'noLongerFlagged', 'byRule', 'byDay', 'baseline', 'candidate']) assert.ok(key in json, key);
   assert.deepEqual(pick(json), pick(report));
+  // The generator's scenario labels (no knownAt) are the truth of the figures, never features: the decisions are the detector's.
+  const incidents = (await readAll(log, TOPICS.labels)).length;
+  assert.ok(incidents > 0);
+  assert.equal(json.truthOnlyLabels, incidents);
+  assert.equal(json.labels, 0);
+  assert.ok(json.baseline.recall !== null && json.candidate.recall !== null && json.baseline.averagePrecision !== null);
+  assert.ok(json.candidate.recall >= json.baseline.recall, 'a lower velocity threshold flags a superset');
+  assert.ok((json.candidate.truePositives ?? 0) >= (json.baseline.truePositives ?? 0));
   const written = (await import('node:fs')).readFileSync(out, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as ChangedDecision).id).sort();
   assert.deepEqual(written, differ);
 });

@@ -29,7 +29,7 @@ async function* recordsOf(transactions: object[]): AsyncGenerator<HistoryRecord>
 
 function labelsOf(history: ReturnType<typeof aLabelledHistory>): BacktestLabels {
   const timed = history.labels.map((l) => ({ ...l, knownAt: Date.parse(l.knownAt) }));
-  return { ordered: timed.map((label) => ({ label, knownAt: label.knownAt })), book: new LabelBook(timed) };
+  return { ordered: timed.map((label) => ({ label, knownAt: label.knownAt })), book: new LabelBook(timed), truthOnly: 0 };
 }
 
 test('with labels, precision, recall, AP and CP@100 of both sides are those of their verdicts and scores against the truth', async () => {
