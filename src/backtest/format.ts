@@ -14,7 +14,7 @@ export function formatBacktest(report: BacktestReport, options: { days?: number 
   const out: string[] = [];
   const period = `${report.period.since ?? 'start'} .. ${report.period.until ?? 'end'}`;
   out.push(`backtest of ${report.candidate.version} against ${report.baseline.version}, ${period}`);
-  out.push(`${int(report.transactions)} transactions decided (${int(report.records)} records read, ${int(report.invalid)} invalid, ${int(report.labels)} labels${report.truthOnlyLabels > 0 ? `, ${int(report.truthOnlyLabels)} truth-only` : ''}) in ${report.seconds} s, ${int(report.recordsPerSecond)} records/s`);
+  out.push(`${int(report.transactions)} transactions decided (${int(report.records)} records read, ${int(report.invalid)} invalid, ${int(report.labels)} labels${report.truthOnlyLabels > 0 ? `, ${int(report.truthOnlyLabels)} truth-only` : ''}) in ${report.seconds} s (${report.cpuSeconds} s of CPU), ${int(report.recordsPerSecond)} records/s`);
   out.push(`changed: ${int(report.changed)}  newly flagged: ${int(report.newlyFlagged)}  no longer flagged: ${int(report.noLongerFlagged)}  review<->fraud: ${int(report.verdictChanges)}  (same verdict, other score: ${int(report.scoreChanges)})`);
   out.push('');
   const side = (name: string, s: SideFigures): string[] => [name, s.version, int(s.alerts), int(s.review), int(s.fraud), pct(s.precision), pct(s.recall), num(s.averagePrecision), num(s.cardPrecisionAt100)];
