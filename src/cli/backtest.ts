@@ -1,4 +1,4 @@
-import { createWriteStream, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -63,6 +63,7 @@ export function backtestCommand(output: { write(text: string): unknown } = proce
     .action(async (flags: Record<string, unknown>) => {
       const { config, options } = configAndOptions(BacktestFlags, flags);
       const logger = createLogger(flags.logLevel === undefined ? 'warn' : config.logLevel);
+      if (options.from !== undefined && !existsSync(options.from)) throw new FraudError('FRAUD_USAGE', `cannot read ${options.from}`, { problems: [`--from: no such file ${options.from}`] });
       const candidate = loadRulesetFile(options.candidate);
       const needsLog = options.from === undefined || options.baseline === 'current';
       const log = needsLog ? await openLog(config) : undefined;

@@ -139,3 +139,13 @@ test("the backtest's changed decisions are exactly those that differ between two
 function pick(report: BacktestReport): unknown {
   return { transactions: report.transactions, changed: report.changed, newlyFlagged: report.newlyFlagged, noLongerFlagged: report.noLongerFlagged, byRule: report.byRule, byDay: report.byDay, alerts: [report.baseline.alerts, report.candidate.alerts] };
 }
+
+test('bad usage exits with code 2 and lists every problem', async () => {
+  const run = await runFraud(['backtest', '--since', 'last tuesday', '--from', 'no-such-history.jsonl']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--candidate: is required/);
+  assert.match(run.stderr, /--since: must be an ISO-8601 date or time/);
+  const missing = await runFraud(['backtest', '--candidate', DEFAULT_RULES_FILE, '--baseline', DEFAULT_RULES_FILE, '--from', 'no-such-history.jsonl']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--from: no such file/);
+});
