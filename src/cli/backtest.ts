@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { formatBacktest } from '../backtest/format.ts';
 import { labelsFromFile, labelsFromTopic, NO_LABELS, type BacktestLabels } from '../backtest/labels.ts';
 import { runBacktest } from '../backtest/run.ts';
-import { fileHistory, topicHistory } from '../backtest/source.ts';
+import { fileHistory } from '../backtest/source.ts';
+import { threadedTopicHistory } from '../backtest/threaded-source.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile, parseRulesetText } from '../detector/rules/load.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
@@ -77,7 +78,7 @@ export function backtestCommand(output: { write(text: string): unknown } = proce
         const read = { bytes: 0 };
         const report = await untilStopped(logger, (signal) =>
           runBacktest({
-            history: options.from === undefined ? topicHistory(log as Log, config.topics.transactions, limits) : fileHistory(options.from, limits, read),
+            history: options.from === undefined ? threadedTopicHistory(config, { topic: config.topics.transactions, ...limits }) : fileHistory(options.from, limits, read),
             ordered: options.from === undefined,
             baseline,
             candidate,

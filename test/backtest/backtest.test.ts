@@ -22,7 +22,7 @@ import { readAll } from '../helpers/log.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { aChangedRuleset, VELOCITY_3 } from './fixtures.ts';
 
-const TRANSACTIONS = 6000;
+const TRANSACTIONS = 3000;
 const PARTITIONS = 3;
 const TOPICS = { transactions: 'bt.transactions', labels: 'bt.labels' };
 

@@ -18,7 +18,7 @@ import { aChangedRuleset, VELOCITY_3 } from './fixtures.ts';
 async function feed(log: Log, topics: { transactions: string; labels: string }): Promise<void> {
   await log.ensureTopics([topics.transactions, topics.labels].map((name) => ({ name, partitions: 3 })));
   const stream = new ScenarioStream({ seed: 99, ratePerSecond: 50, startTime: Date.parse('2026-03-02T08:00:00Z'), customers: 800, mix: { 'velocity-burst': 40 } });
-  await feedStream({ log, stream, count: 1500, topics, signal: new AbortController().signal });
+  await feedStream({ log, stream, count: 1000, topics, signal: new AbortController().signal });
 }
 
 test('on Kafka, the backtest reads the topics outside any group and reports as on the embedded log', kafkaTestOptions(), async (t) => {
