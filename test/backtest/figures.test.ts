@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { NO_LABELS, type BacktestLabels } from '../../src/backtest/labels.ts';
 import { runBacktest } from '../../src/backtest/run.ts';
 import type { HistoryRecord } from '../../src/backtest/source.ts';
+import type { BacktestReport } from '../../src/backtest/types.ts';
 import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
 import { DEFAULT_LIMITS } from '../../src/detector/state/limits.ts';
 import { cardPrecisionAtK } from '../../src/model/card-precision.ts';
 import { averagePrecision } from '../../src/model/metrics.ts';
 import { parseTransaction } from '../../src/domain/validation.ts';
 import { LabelBook } from '../../src/train/labels.ts';
+import { runFraud } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 import { aLabelledHistory, DAY_MS, START } from '../train/history.ts';
 
 const amountRule = (version: string, amount: number, extra: object = {}) =>
@@ -103,4 +108,27 @@ test('rulesets with different feature settings each get their own state: each si
   assert.equal(both.baseline.alerts, alone.a.baseline.alerts);
   assert.equal(both.candidate.alerts, alone.b.candidate.alerts);
   assert.ok(both.candidate.alerts > both.baseline.alerts);
+});
+
+test('--baseline current is the ruleset published on the rules topic (the shipped one when none is)', async (t) => {
+  const dir = tempDir(t);
+  const history = aLabelledHistory(2);
+  const file = join(dir, 'history.jsonl');
+  writeFileSync(file, history.transactions.map((tx) => JSON.stringify(tx)).join('\n') + '\n');
+  const published = join(dir, 'published.yaml');
+  writeFileSync(published, 'version: published-1\nrules:\n  - { id: big, description: big, when: "tx.amount >= 100.0", score: 60, reason: big }\n');
+  const candidate = join(dir, 'candidate.yaml');
+  writeFileSync(candidate, 'version: candidate-1\nrules:\n  - { id: big, description: big, when: "tx.amount >= 50.0", score: 60, reason: big }\n');
+  const backtest = async (): Promise<BacktestReport> => {
+    const run = await runFraud(['backtest', '--data-dir', dir, '--from', file, '--candidate', candidate, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as BacktestReport;
+  };
+  assert.equal((await backtest()).baseline.version, 'default-1');
+  const publish = await runFraud(['rules', 'publish', published, '--data-dir', dir, '--note', 'a test', '--author', 'test']);
+  assert.equal(publish.code, 0, publish.stderr);
+  const report = await backtest();
+  assert.equal(report.baseline.version, 'published-1');
+  assert.equal(report.baseline.alerts, history.transactions.filter((tx) => (tx.amount as number) >= 100).length);
+  assert.equal(report.newlyFlagged, history.transactions.filter((tx) => (tx.amount as number) >= 50 && (tx.amount as number) < 100).length);
 });
