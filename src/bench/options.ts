@@ -35,6 +35,8 @@ export interface Sizes {
   apiLadderSeconds: number;
   /** Measured runs of each command of the start-up stage (after one warm-up run). */
   startupRuns: number;
+  /** Stage k: records of the backtested history. */
+  backtestRecords: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -61,6 +63,7 @@ export const FULL_SIZES: Sizes = {
   apiLadder: [3000, 4000, 5000, 6000, 8000],
   apiLadderSeconds: 5,
   startupRuns: 10,
+  backtestRecords: 300_000,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -87,6 +90,7 @@ export const QUICK_SIZES: Sizes = {
   apiLadder: [3000],
   apiLadderSeconds: 1,
   startupRuns: 5,
+  backtestRecords: 20_000,
 };
 
 const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));
@@ -144,6 +148,7 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
       clientRecords: records,
       detectorRecords: records,
       embeddedRecords: records,
+      backtestRecords: records,
     });
   }
   if (flags.latencySeconds !== undefined) {

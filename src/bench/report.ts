@@ -44,7 +44,7 @@ function perStage(values: BenchResult['stageSeconds']): string {
 /** Every figure measured, in stage order; stages not run have no rows. */
 export function reportRows(figures: BenchFigures): Row[] {
   const all = ratios(figures);
-  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? []), ...(figures.startup ? startupRows(figures.startup) : [])];
+  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? []), ...(figures.startup ? startupRows(figures.startup) : []), ...backtestRows(figures)];
 }
 
 function toolRows({ kafkaTools: tools }: BenchFigures): Row[] {
@@ -118,6 +118,19 @@ function otherRows({ memory, dashboard, stateScale }: BenchFigures): Row[] {
     });
   }
   return rows;
+}
+
+function backtestRows({ backtest, embedded }: BenchFigures): Row[] {
+  if (!backtest) return [];
+  const detector = embedded?.detector.recordsPerSec;
+  return [
+    {
+      stage: 'k',
+      figure: `backtest, shipped ruleset vs velocity 6 -> 4, ${formatNumber(backtest.records)} records from a file`,
+      value: `${formatNumber(backtest.recordsPerSec)}/s`,
+      compared: `${formatNumber(backtest.recordsPerCpuSec)} per CPU second; ${formatNumber(backtest.changed)} decisions changed (alerts ${formatNumber(backtest.baselineAlerts)} -> ${formatNumber(backtest.candidateAlerts)})${detector ? `; ${round1(backtest.recordsPerSec / detector)} x the embedded detector` : ''}`,
+    },
+  ];
 }
 
 function startupRows(startup: StartupFigures): Row[] {

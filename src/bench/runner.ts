@@ -5,6 +5,7 @@ import { FraudError } from '../errors.ts';
 import { benchBroker, type BenchBroker } from './broker.ts';
 import type { StageContext } from './context.ts';
 import { runApiStage } from './api.ts';
+import { runBacktestStage } from './backtest.ts';
 import { runDashboardStage } from './dashboard.ts';
 import { runDetectorStage } from './detector.ts';
 import { runEmbeddedStage } from './embedded.ts';
@@ -38,6 +39,7 @@ const STAGES: Record<StageId, Stage> = {
   h: { title: 'state at scale and a restart on it', kafka: false, run: async (c) => void (c.figures.stateScale = await runStateScaleStage(c)) },
   i: { title: 'decision API under HTTP load', kafka: true, run: async (c) => void (c.figures.api = await runApiStage(c)) },
   j: { title: 'start-up of fraud commands', kafka: false, run: async (c) => void (c.figures.startup = await runStartupStage(c)) },
+  k: { title: 'backtest of a ruleset change', kafka: false, run: async (c) => void (c.figures.backtest = await runBacktestStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

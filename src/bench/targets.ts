@@ -69,6 +69,7 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
     },
     apiLatencyTarget(apiKafka?.runs.find((run) => run.targetPerSec === 1000)),
     atLeast('api-max-rate', 'decision API ≥ 3,000 requests/s with p99 < 50 ms, Kafka', apiKafka?.maxSustainedPerSec, 3000, '/s'),
+    atLeast('backtest-rate', 'backtest ≥ 100,000 transactions/s', figures.backtest?.recordsPerSec, 100_000, '/s'),
   ];
 }
 

@@ -3,7 +3,7 @@
  * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
  */
 
-export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] as const;
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'] as const;
 export type StageId = (typeof STAGES)[number];
 
 /** One run of a Kafka performance tool, as the tool reported it. */
@@ -196,6 +196,22 @@ export interface BenchFigures {
   dashboard?: DashboardFigures;
   api?: ApiLogFigures[];
   startup?: StartupFigures;
+  backtest?: BacktestFigures;
+}
+
+/** Stage k: `fraud backtest` of a velocity threshold change over a generated history file. */
+export interface BacktestFigures {
+  records: number;
+  seconds: number;
+  recordsPerSec: number;
+  /** CPU time of the run: records per CPU second is steadier than wall time on a busy machine. */
+  cpuSeconds: number;
+  recordsPerCpuSec: number;
+  changed: number;
+  baselineAlerts: number;
+  candidateAlerts: number;
+  /** 1: both rulesets on one pass of the feature code. */
+  featurePasses: number;
 }
 
 export interface StageFailure {

@@ -18,7 +18,7 @@ export function benchCommand(): Command {
     .description("measure throughput and latency of the pipeline against Kafka's own tools (starts its own broker on 127.0.0.1:19292)")
     .option('--brokers <list>', 'use this Kafka broker HOST:PORT[,...] instead of starting the local one')
     .option('--quick', 'a small version that ends within about two minutes (for CI)')
-    .option('--only <stages>', 'run only these stages, e.g. a,c,d: a Kafka tools, b our clients, c detector rate, d latency, e embedded log, f memory, g dashboard, h state at scale, i decision API, j start-up')
+    .option('--only <stages>', 'run only these stages, e.g. a,c,d: a Kafka tools, b our clients, c detector rate, d latency, e embedded log, f memory, g dashboard, h state at scale, i decision API, j start-up, k backtest')
     .option('--json', 'print the figures as JSON on stdout instead of the table')
     .option('--records <n>', 'records per throughput stage (default 500,000; --quick 50,000)')
     .option('--latency-seconds <s>', 'seconds measured per latency rate (default 25; --quick 3)')

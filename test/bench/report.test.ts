@@ -111,7 +111,7 @@ describe('bench report', () => {
     const parsed = JSON.parse(jsonReport(aBenchResult())) as { figures: { detector: { atLeastOnce: { recordsPerSec: number } } }; ratios: unknown[]; targets: Array<{ pass: boolean | null }> };
     assert.equal(parsed.figures.detector.atLeastOnce.recordsPerSec, 60_000);
     assert.equal(parsed.ratios.length, 7);
-    assert.equal(parsed.targets.length, 11);
+    assert.equal(parsed.targets.length, 12);
     assert.ok(parsed.targets.every((target) => target.pass !== undefined), 'pass is true, false or null, never missing');
   });
 });
