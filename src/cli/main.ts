@@ -27,7 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'backtest', summary: 'decide a history with a candidate ruleset beside the baseline, and report what would have changed', load: async () => (await import('./backtest.ts')).backtestCommand() },
   { name: 'bench', summary: "measure throughput and latency of the pipeline against Kafka's own tools (starts its own broker on 127.0.0.1:19292)", load: async () => (await import('./bench.ts')).benchCommand() },
   { name: 'rules', summary: 'check, publish, list, compare and roll back rulesets (hot reload through the rules topic, every version kept in the audit topic)', args: '<command>', load: async () => (await import('./rules.ts')).rulesCommand() },
-  { name: 'kafka', summary: 'a local single-node Apache Kafka 4.4.0 broker for development and tests (needs Java 17+; Maven on first start)', args: '<command>', load: async () => (await import('./kafka.ts')).kafkaCommand() },
+  { name: 'kafka', summary: 'a local Apache Kafka 4.4.0 for development and tests, one node or a cluster (needs Java 17+; Maven on first start)', args: '<command>', load: async () => (await import('./kafka.ts')).kafkaCommand() },
   { name: 'completion', summary: 'print a shell completion script: bash or zsh', args: '<bash|zsh>', load: async () => (await import('./completion.ts')).completionCommand(loadAllCommands) },
 ];
 
