@@ -8,7 +8,11 @@ export function exitCodeFor(error: unknown): number {
     isFraudError(error, 'FRAUD_CONFIG_INVALID') ||
     isFraudError(error, 'FRAUD_USAGE') ||
     isFraudError(error, 'FRAUD_RULES_INVALID') ||
-    isFraudError(error, 'FRAUD_RULES_VERSION_UNKNOWN')
+    isFraudError(error, 'FRAUD_RULES_VERSION_UNKNOWN') ||
+    isFraudError(error, 'FRAUD_MODEL_INVALID') ||
+    isFraudError(error, 'FRAUD_MODEL_FORMAT') ||
+    isFraudError(error, 'FRAUD_MODEL_FEATURES') ||
+    isFraudError(error, 'FRAUD_LABELS_INVALID')
   ) {
     return ExitCode.usage;
   }
