@@ -37,6 +37,15 @@ test('the vectorizer reads exactly the columns the model lists, from the feature
   assert.deepEqual([...out.slice(0, 3)], [950, 1, 0]);
   assert.ok(Number.isNaN(out[3]));
   for (const name of names.slice(0, 3)) assert.ok(detectorFeatureNames().has(name), name);
+  // Names that are not plain identifiers are read by the generic walk, never compiled into code: the same values.
+  const odd = new FeatureVectorizer([...names, 'odd-group.x']);
+  const oddOut = new Float64Array(5);
+  odd.fill({ source: { max_1h: 950 }, time: { night: true }, channel: { online: false }, 'odd-group': { x: 7 } }, oddOut);
+  assert.deepEqual([...oddOut.slice(0, 3), oddOut[4]], [950, 1, 0, 7]);
+  assert.ok(Number.isNaN(oddOut[3]));
+  const missingGroup = new Float64Array(1);
+  new FeatureVectorizer(['source.max_1h']).fill({ source: null }, missingGroup);
+  assert.ok(Number.isNaN(missingGroup[0]), 'a group that is not an object reads as NaN');
   assert.ok(!detectorFeatureNames().has('model.score'), 'the model never reads its own output');
 });
 
