@@ -137,7 +137,14 @@ async function stream(name: string, labelsFile: string | undefined, modelFile: s
   let lastReport = performance.now();
   while (done + dead < expected) {
     await new Promise((r) => setTimeout(r, 1000));
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    let metrics: string;
+    try {
+      metrics = await (await fetch(`${url}/metrics`)).text();
+    } catch (error) {
+      // A loaded machine may drop a scrape; a detector that exited is reported as such.
+      if (child.exitCode !== null) throw new Error(`fraud ${args.join(' ')} exited with ${child.exitCode} after ${done + dead} of ${expected}`, { cause: error });
+      continue;
+    }
     done = sumOf(metrics, 'fraud_decisions_total');
     dead = sumOf(metrics, 'fraud_dead_letters_total');
     if (!first && done > 0) first = { at: performance.now(), done };
