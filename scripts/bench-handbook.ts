@@ -15,7 +15,8 @@
  *    beside the Handbook's published table.
  * With --rate-sample N (default 100000; 0 = off), the first N transactions are also
  * streamed through a fresh detector without and with the model: the scoring cost
- * (--rate-only: that alone).
+ * (--rate-only: that alone). --score-only LOG_DIR scores the decisions a stream's
+ * embedded log already holds (a run stopped once past the test week).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     'rate-sample': { type: 'string', default: '100000' },
     partitions: { type: 'string', default: '6' },
     'rate-only': { type: 'boolean', default: false },
+    'score-only': { type: 'string' },
   },
 });
 const data = resolve(values.data);
@@ -232,6 +234,11 @@ async function lineCount(file: string): Promise<number> {
 const fmt = (x: number | null): string => (x === null || Number.isNaN(x) ? '    -' : x.toFixed(3));
 
 mkdirSync(work, { recursive: true });
+if (values['score-only']) {
+  const partial = await scored(await testDecisions(resolve(values['score-only'])));
+  process.stdout.write(`${table(partial, [])}\n${JSON.stringify(partial)}\n`);
+  process.exit(0);
+}
 await dataset();
 const labelsFile = await labels();
 log(`${await lineCount(labelsFile)} labels in ${labelsFile}`);
@@ -252,20 +259,26 @@ if (rateSample > 0) {
   rates = { without, with: withModel };
 }
 const trainedModel = JSON.parse(readFileSync(model.file, 'utf8')) as { id: string; version: string; training: { seconds: number }; metrics: { heldOut?: { averagePrecision: number | null; cardPrecisionAt100: number | null } } };
+function table(result: Scores, notes: string[]): string {
+  return [
+    '',
+    `Fraud Detection Handbook benchmark, test week ${TEST.from}..${TEST.to} (${result.evaluated_transactions} tx, ${result.evaluated_frauds} frauds after the known-compromised exclusion)`,
+    '',
+    '                                      AUC ROC    AP   CP@100',
+    ...PUBLISHED.map((p) => `  ${p.name.padEnd(34)}  ${fmt(p.auc)}  ${fmt(p.ap)}  ${fmt(p.cp)}`),
+    `  ${'fraud detect --model (this run)'.padEnd(34)}  ${fmt(result.auc_roc)}  ${fmt(result.average_precision)}  ${fmt(result['card_precision@100'])}`,
+    '',
+    ...notes,
+    '',
+  ].join('\n');
+}
+
 const lines = [
-  '',
-  `Fraud Detection Handbook benchmark, test week ${TEST.from}..${TEST.to} (${scores.evaluated_transactions} tx, ${scores.evaluated_frauds} frauds after the known-compromised exclusion)`,
-  '',
-  '                                      AUC ROC    AP   CP@100',
-  ...PUBLISHED.map((p) => `  ${p.name.padEnd(34)}  ${fmt(p.auc)}  ${fmt(p.ap)}  ${fmt(p.cp)}`),
-  `  ${'fraud detect --model (this run)'.padEnd(34)}  ${fmt(scores.auc_roc)}  ${fmt(scores.average_precision)}  ${fmt(scores['card_precision@100'])}`,
-  '',
   `  model ${trainedModel.id}@${trainedModel.version}: trained in ${trainedModel.training.seconds} s${model.seconds === null ? ' (given, not trained by this run)' : ` (fraud train took ${model.seconds} s with its replay)`}`,
   `  stream: ${full.decided} decisions, ${full.deadLetters} dead letters, ${full.seconds} s, ${full.rate} decisions/s while deciding (${values.partitions} partitions, embedded log)`,
   ...(rates
     ? [`  rate on the first ${rateSample} tx: ${rates.without.rate}/s without the model, ${rates.with.rate}/s with it (${Math.round((100 * rates.with.rate) / rates.without.rate)}%)`]
     : []),
-  '',
 ];
-process.stdout.write(lines.join('\n'));
+process.stdout.write(table(scores, lines));
 process.stdout.write(`${JSON.stringify({ scores, stream: full, rates, model: { file: model.file, trainSeconds: model.seconds } })}\n`);
