@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { fileChangedAt, RulesetSource } from '../detector/rules/source.ts';
+import { loadModelFile } from '../detector/model/loaded.ts';
+import { ModelSource } from '../detector/model/source.ts';
 import { runDetector, type DetectorTotals } from '../detector/service.ts';
 import { stateOptions } from '../detector/state/options.ts';
 import type { Log } from '../log/types.ts';
@@ -28,6 +30,7 @@ export function detectCommand(): Command {
   return addLogOptions(new Command('detect'))
     .description('consume transactions, decide each one, route it to the legit, fraud or dead-letter topic')
     .option('--rules <file>', 'ruleset file, YAML or JSON (default: the shipped ruleset)')
+    .option('--model <file>', 'trained model file (fraud train) to score with; f.model.score in rules (env FRAUD_MODEL_FILE)')
     .option('--group <id>', "the detectors' consumer group (env DETECTOR_GROUP_ID)")
     .option('--instance-id <id>', 'static group membership on Kafka (env DETECTOR_INSTANCE_ID): restarted under the same id, a detector takes its partitions straight back')
     .option('--batch-size <n>', 'records decided per batch at most (env DETECTOR_BATCH_SIZE)')
@@ -91,22 +94,29 @@ export async function startDetector(options: StartDetectorOptions): Promise<Dete
   const { config, logger } = options;
   const rulesFile = options.rulesFile ?? DEFAULT_RULES_FILE;
   const rules = new RulesetSource(loadRulesetFile(rulesFile), logger, fileChangedAt(rulesFile));
+  const modelFile = config.detector.modelFile;
+  // Checked before anything runs: a model refused at start-up stops it (exit code 2), with every problem.
+  const models = new ModelSource(modelFile ? loadModelFile(modelFile) : undefined, logger, modelFile ? fileChangedAt(modelFile) : undefined);
   rules.watchFile(rulesFile);
   // Following stops with the detector, also when it stops by failing rather than by the
   // signal: a follower left running would keep the process alive with nothing deciding.
   const stopFollowing = new AbortController();
   try {
-    await rules.followTopic(options.log, config.topics.rules, AbortSignal.any([options.signal, stopFollowing.signal]));
-    return await decide(options, rules);
+    const following = AbortSignal.any([options.signal, stopFollowing.signal]);
+    await rules.followTopic(options.log, config.topics.rules, following);
+    await models.followTopic(options.log, config.topics.rules, following);
+    return await decide(options, rules, models);
   } finally {
     stopFollowing.abort();
     await rules.close();
+    await models.close();
   }
 }
 
-async function decide(options: StartDetectorOptions, rules: RulesetSource): Promise<DetectorTotals> {
+async function decide(options: StartDetectorOptions, rules: RulesetSource, models: ModelSource): Promise<DetectorTotals> {
   const { config, logger } = options;
-  logger.info({ log: options.log.kind, rules: rules.current().version, group: config.detector.groupId }, 'detector started');
+  const model = models.current();
+  logger.info({ log: options.log.kind, rules: rules.current().version, model: model ? `${model.id}@${model.version}` : null, group: config.detector.groupId }, 'detector started');
   const progress = new ProgressReporter(logger, 'decided');
   const totals = await runDetector(
     {
@@ -119,6 +129,7 @@ async function decide(options: StartDetectorOptions, rules: RulesetSource): Prom
       exactlyOnce: config.detector.exactlyOnce,
       maxRecordBytes: config.maxRecordBytes,
       ruleset: () => rules.current(),
+      model: () => models.current(),
       state: stateOptions({ ...config.state, dataDir: config.dataDir }),
       logger,
       metrics: options.metrics,

@@ -5,7 +5,17 @@ export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
   // FRAUD_KAFKA_AUTH: a wrong password or CA file is configuration too, to fix rather than retry.
-  const usage: ErrorCode[] = ['FRAUD_CONFIG_INVALID', 'FRAUD_USAGE', 'FRAUD_RULES_INVALID', 'FRAUD_RULES_VERSION_UNKNOWN', 'FRAUD_KAFKA_AUTH'];
+  const usage: ErrorCode[] = [
+    'FRAUD_CONFIG_INVALID',
+    'FRAUD_USAGE',
+    'FRAUD_RULES_INVALID',
+    'FRAUD_RULES_VERSION_UNKNOWN',
+    'FRAUD_KAFKA_AUTH',
+    'FRAUD_MODEL_INVALID',
+    'FRAUD_MODEL_FORMAT',
+    'FRAUD_MODEL_FEATURES',
+    'FRAUD_LABELS_INVALID',
+  ];
   if (usage.some((code) => isFraudError(error, code))) {
     return ExitCode.usage;
   }

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'api', summary: 'serve the synchronous decision API, POST /v1/decisions (default http://127.0.0.1:5100/); `fraud detect` decides', load: async () => (await import('./api.ts')).apiCommand() },
   { name: 'consume', summary: "print a topic's records, one value per line (as kafka-console-consumer or kcat)", load: async () => (await import('./consume.ts')).consumeCommand() },
   { name: 'eval', summary: 'run a labelled scenario stream through the detector and score it against the seed rule', load: async () => (await import('./eval.ts')).evalCommand() },
+  { name: 'labels', summary: 'write labels (JSON lines: id, fraud, knownAt, source) to the labels topic, from a file or - for standard input', load: async () => (await import('./labels.ts')).labelsCommand() },
   { name: 'train', summary: "train a fraud model on a labelled history, through the detector's own feature code", load: async () => (await import('./train.ts')).trainCommand() },
   { name: 'backtest', summary: 'decide a history with a candidate ruleset beside the baseline, and report what would have changed', load: async () => (await import('./backtest.ts')).backtestCommand() },
   { name: 'bench', summary: "measure throughput and latency of the pipeline against Kafka's own tools (starts its own broker on 127.0.0.1:19292)", load: async () => (await import('./bench.ts')).benchCommand() },

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { AuthorSchema, NoteSchema } from '../domain/artifact.ts';
+import { AuthorSchema, NoteSchema, type ArtifactKind } from '../domain/artifact.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import type { Log } from '../log/types.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -31,22 +31,27 @@ const SignatureOptions = z.object({
   json: z.boolean().default(false),
 });
 const PublishOptions = SignatureOptions.extend({
-  name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').default('default'),
+  name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be lowercase letters, digits and "-"').optional(),
+  kind: z.enum(['ruleset', 'model']).default('ruleset'),
 });
-const ReadOptions = z.object({ json: z.boolean().default(false) });
+const ReadOptions = z.object({ json: z.boolean().default(false), model: z.boolean().default(false) });
+const RollbackOptions = SignatureOptions.extend({ model: z.boolean().default(false) });
+
+const kindOf = (options: { model: boolean }): ArtifactKind => (options.model ? 'model' : 'ruleset');
 
 export async function publishAction(out: Output, file: string, content: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(PublishOptions, withAuthor(flags));
   await withRegistry(config, flags, async (registry) => {
-    const result = await registry.publish({ content, origin: file, name: options.name, author: options.author, note: options.note, via: 'cli' });
+    // A model's default key differs from a ruleset's: on the compacted topic, one of each stays in force.
+    const result = await registry.publish({ kind: options.kind, content, origin: file, name: options.name, author: options.author, note: options.note, via: 'cli' });
     print(out, options.json, resultJson(result), () => publishedLine(result, config));
   });
 }
 
 export async function rollbackAction(out: Output, version: string, flags: Record<string, unknown>): Promise<void> {
-  const { config, options } = configAndOptions(SignatureOptions, withAuthor(flags));
+  const { config, options } = configAndOptions(RollbackOptions, withAuthor(flags));
   await withRegistry(config, flags, async (registry) => {
-    const result = await registry.rollback({ version, author: options.author, note: options.note, via: 'cli' });
+    const result = await registry.rollback({ kind: kindOf(options), version, author: options.author, note: options.note, via: 'cli' });
     print(out, options.json, resultJson(result), () => publishedLine(result, config));
   });
 }
@@ -54,7 +59,7 @@ export async function rollbackAction(out: Output, version: string, flags: Record
 export async function historyAction(out: Output, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
-    const history = await registry.history();
+    const history = await registry.history(kindOf(options));
     print(out, options.json, historyView(history), () => formatHistory(history));
   });
 }
@@ -62,8 +67,8 @@ export async function historyAction(out: Output, flags: Record<string, unknown>)
 export async function showAction(out: Output, version: string, flags: Record<string, unknown>): Promise<void> {
   const { config, options } = configAndOptions(ReadOptions, flags);
   await withRegistry(config, flags, async (registry) => {
-    const side = await versionSide(registry, version);
-    const entry = await registry.find(side.version);
+    const side = await versionSide(registry, version, kindOf(options));
+    const entry = await registry.find(side.version, kindOf(options));
     print(out, options.json, entry ?? { version: side.version, content: side.content }, () => side.content.endsWith('\n') ? side.content : `${side.content}\n`);
   });
 }
@@ -109,11 +114,12 @@ function print(out: Output, json: boolean, value: unknown, text: () => string): 
 }
 
 function publishedLine(result: PublishResult, config: Config): string {
-  if (result.status === 'unchanged') return `ruleset ${result.inForce.version} is already in force with this content: nothing published\n`;
+  const kind = result.status === 'unchanged' ? result.inForce.kind : result.entry.kind;
+  if (result.status === 'unchanged') return `${kind} ${result.inForce.version} is already in force with this content: nothing published\n`;
   const { entry } = result;
   const verb = entry.action === 'rollback' ? 'rolled back to' : 'published';
   const replaced = entry.previous === null ? '' : `, in place of ${entry.previous}`;
-  const lines = [`${verb} ruleset ${entry.version} (${result.summary}) on ${config.topics.rules} as "${entry.name}"${replaced}, by ${entry.author}; recorded in ${config.topics.audit}`];
+  const lines = [`${verb} ${kind} ${entry.version} (${result.summary}) on ${config.topics.rules} as "${entry.name}"${replaced}, by ${entry.author}; recorded in ${config.topics.audit}`];
   if (result.renamed) lines.push(`version ${entry.declaredVersion} was published before with other content: this one is ${entry.version}`);
   return `${lines.join('\n')}\n`;
 }

@@ -123,6 +123,8 @@ export const ConfigSchema = z
         groupId: z.string().min(1).default('fraud-detector'),
         batchSize: z.number().int().min(1).max(100_000).default(1000),
         exactlyOnce: z.boolean().default(true),
+        /** A trained model file (`fraud train`) scored per transaction; none: rules alone. */
+        modelFile: z.string().min(1).optional(),
       })
       .prefault({}),
     /** The detector's entity state: where it is kept, how much of it stays in memory, how often it is checkpointed. */

@@ -43,6 +43,7 @@ export const SETTINGS: SettingSource[] = [
   { path: ['api', 'idempotencySeconds'], env: 'API_IDEMPOTENCY_SECONDS', kind: 'number', description: 'seconds an answer is returned again for its Idempotency-Key' },
   { path: ['detector', 'groupId'], env: 'DETECTOR_GROUP_ID', flag: 'group', kind: 'string', description: "the detectors' consumer group" },
   { path: ['detector', 'batchSize'], env: 'DETECTOR_BATCH_SIZE', flag: 'batchSize', kind: 'number', description: 'records decided per batch at most' },
+  { path: ['detector', 'modelFile'], env: 'FRAUD_MODEL_FILE', flag: 'model', kind: 'string', description: 'trained model file (fraud train) the detector scores with; published models replace it' },
   { path: ['detector', 'exactlyOnce'], env: 'DETECTOR_EXACTLY_ONCE', kind: 'boolean', description: 'Kafka transactions (true) or at-least-once (false)' },
   { path: ['state', 'dir'], env: 'FRAUD_STATE_DIR', flag: 'stateDir', kind: 'string', description: "folder of the detector's local state store (default: DATA_DIR/state)" },
   { path: ['state', 'memoryMb'], env: 'FRAUD_STATE_MEMORY_MB', kind: 'number', description: 'memory for entity state; the rest stays on local disk' },

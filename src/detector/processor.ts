@@ -4,6 +4,8 @@ import type { Transaction } from '../domain/transaction.ts';
 import type { LogRecord, OutgoingRecord, PartitionPosition } from '../log/types.ts';
 import { newFeatureView, observe, type FeatureView } from './features/extract.ts';
 import { applyLabel } from './features/labels.ts';
+import { gradedDecision, ModelContext } from './model/decide.ts';
+import type { LoadedModel } from './model/loaded.ts';
 import type { Features } from './features/types.ts';
 import type { InputItem } from './input/merged-input.ts';
 import { evaluateRules, type RuleOutcome } from './rules/engine.ts';
@@ -27,6 +29,8 @@ export interface ProcessorOptions {
   /** Every entity's state, the features are computed from. */
   store: EntityStore;
   limits: StateLimits;
+  /** The model in force, if any; read per batch, like the ruleset. */
+  model?: () => LoadedModel | undefined;
 }
 
 /** Header carrying the input record's log timestamp, so readers can measure end-to-end latency. */
@@ -76,6 +80,7 @@ export interface BatchResult {
 export class BatchProcessor {
   readonly #options: ProcessorOptions;
   readonly #view: FeatureView = newFeatureView();
+  readonly #modelContext = new ModelContext(this.#view.features);
 
   constructor(options: ProcessorOptions) {
     this.#options = options;
@@ -89,6 +94,7 @@ export class BatchProcessor {
    */
   process(items: InputItem[]): BatchResult {
     const ruleset = this.#options.ruleset();
+    const model = this.#options.model?.();
     const decidedAt = new Date(this.#options.now()).toISOString();
     const outputs: OutgoingRecord[] = [];
     const processed: ProcessedRecord[] = [];
@@ -114,7 +120,7 @@ export class BatchProcessor {
         decided.push(item.record);
         continue;
       }
-      const result = this.#processOne(item, ruleset, decidedAt);
+      const result = this.#processOne(item, ruleset, model, decidedAt);
       processed.push(result);
       outputs.push(this.#toOutput(result));
       decided.push(item.record);
@@ -158,29 +164,28 @@ export class BatchProcessor {
     else counts.unknown++;
   }
 
-  #processOne(item: InputItem, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+  #processOne(item: InputItem, ruleset: Ruleset, model: LoadedModel | undefined, decidedAt: string): ProcessedRecord {
     const { record, parsed } = item;
     if (!parsed.ok) return this.#deadLetter(record, parsed.error, parsed.reason);
     try {
-      return this.#decide(item, parsed, ruleset, decidedAt);
+      return this.#decide(item, parsed, ruleset, model, decidedAt);
     } catch (error) {
       // A bug of ours must not stop the stream either: the record is kept, with why.
       return this.#deadLetter(record, 'DECIDE_FAILED', error instanceof Error ? error.message : String(error));
     }
   }
 
-  #decide(item: InputItem, parsed: { transaction: Transaction; text: string }, ruleset: Ruleset, decidedAt: string): ProcessedRecord {
+  #decide(item: InputItem, parsed: { transaction: Transaction; text: string }, ruleset: Ruleset, model: LoadedModel | undefined, decidedAt: string): ProcessedRecord {
     const { record } = item;
     const { transaction } = parsed;
-    const features = this.#features(item, transaction, ruleset);
+    this.#features(item, transaction, ruleset);
+    // Rules read the model's probability as `f.model.score` (0, and `loaded` false, without one).
+    const probability = this.#modelContext.score(model);
+    const features = this.#modelContext.f;
     const evaluation = evaluateRules(ruleset, { tx: transaction, f: features });
-    const decision: Decision = {
-      verdict: evaluation.verdict,
-      score: evaluation.score,
-      reasons: evaluation.reasons,
-      rules: ruleset.version,
-      decidedAt,
-    };
+    const decision: Decision = model
+      ? gradedDecision(evaluation, probability, model, ruleset, decidedAt)
+      : { verdict: evaluation.verdict, score: evaluation.score, reasons: evaluation.reasons, rules: ruleset.version, decidedAt };
     const fallbackId = derivedId(record.topic, record.partition, record.offset);
     if (record.headers[IDEMPOTENT_HEADER] !== undefined && this.#options.store.transactions.enabled && typeof transaction.id === 'string') {
       this.#options.store.transactions.note(transaction, transaction.id, item.eventTime, this.#view.context.channel, JSON.stringify(decision));

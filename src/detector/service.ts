@@ -12,6 +12,7 @@ import { monitorDetector } from '../observability/monitor.ts';
 import { sleep } from '../util/wait.ts';
 import { MergedInput, type OwnershipChange } from './input/merged-input.ts';
 import { BatchProcessor, type BatchResult, type OutputTopics, type ProcessedRecord } from './processor.ts';
+import type { LoadedModel } from './model/loaded.ts';
 import type { Ruleset } from './rules/ruleset.ts';
 import { changelogSpec, changelogTopic } from './state/changelog.ts';
 import { Checkpointer, type CheckpointPolicy, type PendingCheckpoint } from './state/checkpointer.ts';
@@ -44,6 +45,8 @@ export interface DetectorOptions {
   exactlyOnce: boolean;
   maxRecordBytes: number;
   ruleset: () => Ruleset;
+  /** The model in force, if any (read per batch: a hot-reloaded model applies from the next batch). */
+  model?: () => LoadedModel | undefined;
   /** Without: a state in a temporary folder, removed when the detector stops (nothing survives a restart). */
   state?: StateOptions;
   logger: Logger;
@@ -147,6 +150,7 @@ async function openLoop(options: DetectorOptions): Promise<Loop> {
       topics: options.outputs,
       maxRecordBytes: options.maxRecordBytes,
       ruleset: options.ruleset,
+      model: options.model,
       now: options.now ?? Date.now,
       store,
       limits: state.limits,

@@ -6,6 +6,16 @@ export type Verdict = (typeof VERDICTS)[number];
 export interface Reason {
   rule: string;
   detail: string;
+  /** A model's reason: the feature that pushed the score up, and by how much (log-odds, TreeSHAP). */
+  feature?: string;
+  contribution?: number;
+}
+
+/** The model that scored a decision, and its probability of fraud (0..1). */
+export interface DecisionModel {
+  id: string;
+  version: string;
+  probability: number;
 }
 
 /** The `decision` field the detector adds to a transaction (see CONTRACT.md). */
@@ -16,6 +26,8 @@ export interface Decision {
   reasons: Reason[];
   /** Version of the ruleset that decided. */
   rules: string;
+  /** With a model loaded: which one, and its probability (the score is then 100 × it + the rules' scores). */
+  model?: DecisionModel;
   decidedAt: string;
 }
 

@@ -34,10 +34,12 @@ export function featureNames(features: object, excluded: readonly string[] = EXC
 export class FeatureVectorizer {
   readonly names: readonly string[];
   readonly #paths: string[][];
+  readonly #compiled: ((features: object, out: Float64Array, offset: number) => void) | undefined;
 
   constructor(names: readonly string[]) {
     this.names = names;
     this.#paths = names.map((name) => name.split('.'));
+    this.#compiled = compiledFill(names);
   }
 
   get width(): number {
@@ -46,6 +48,10 @@ export class FeatureVectorizer {
 
   /** Writes the features into out[offset .. offset + width). */
   fill(features: object, out: Float64Array, offset = 0): void {
+    if (this.#compiled) {
+      this.#compiled(features, out, offset);
+      return;
+    }
     const paths = this.#paths;
     for (let i = 0; i < paths.length; i++) out[offset + i] = numberAt(features as Node, paths[i] as string[]);
   }
@@ -60,4 +66,28 @@ function numberAt(root: Node, path: string[]): number {
   if (typeof node === 'number') return node;
   if (typeof node === 'boolean') return node ? 1 : 0;
   return Number.NaN;
+}
+
+/** Names that are plain identifiers joined by dots: safe to write into code as property accesses. */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * The fill as straight-line code, one property read per feature (`f.source.max_1h`):
+ * each read site then has its own inline cache, where the generic walk's `node[part]`
+ * is one megamorphic lookup for every feature of every group, the largest cost of
+ * scoring in the stream after the trees. Only for names that are plain identifiers
+ * (what featureNames gives); anything else keeps the generic walk, so no file's text
+ * ever becomes code.
+ */
+function compiledFill(names: readonly string[]): ((features: object, out: Float64Array, offset: number) => void) | undefined {
+  if (!names.every((name) => PLAIN_PATH.test(name))) return undefined;
+  const lines = names.map((name, i) => {
+    const parts = name.split('.');
+    // Every step but the last must be an object, as numberAt checks.
+    const guards = parts.slice(0, -1).map((_, j) => `(g = ${j === 0 ? 'f' : 'g'}.${parts[j]}) !== null && typeof g === 'object'`);
+    const read = `${parts.length === 1 ? 'f' : 'g'}.${parts.at(-1)}`;
+    const value = guards.length > 0 ? `(${guards.join(' && ')}) ? ${read} : undefined` : read;
+    return `v = ${value}; out[o + ${i}] = typeof v === 'number' ? v : v === true ? 1 : v === false ? 0 : NaN;`;
+  });
+  return new Function('f', 'out', 'o', `let g; let v;\n${lines.join('\n')}`) as (features: object, out: Float64Array, offset: number) => void;
 }

@@ -21,20 +21,37 @@ export class ModelScorer {
   readonly #vectorizer: FeatureVectorizer;
   readonly #compiled: CompiledEnsemble;
   readonly #vector: Float64Array;
+  /** Positions in the model's vector of the features its trees split on, and their values for this transaction. */
+  readonly #used: Int32Array;
+  readonly #usedValues: Float64Array;
   #explainer: TreeExplainer | undefined;
   #phi: Float64Array | undefined;
 
   constructor(model: ModelFile) {
     this.model = model;
-    this.#vectorizer = new FeatureVectorizer(model.features);
     this.#compiled = new CompiledEnsemble(model.model);
-    this.#vector = new Float64Array(model.features.length);
+    // Only the features some split reads are computed: a feature is a getter over the
+    // entity state, and a model commonly splits on less than half of those it was offered.
+    this.#used = Int32Array.from(new Set(model.model.trees.flatMap((tree) => tree.feature.filter((f) => f >= 0)))).sort();
+    this.#vectorizer = new FeatureVectorizer([...this.#used].map((i) => model.features[i] as string));
+    this.#usedValues = new Float64Array(this.#used.length);
+    // The others stay NaN: no tree reads them, and TreeSHAP gives them nothing.
+    this.#vector = new Float64Array(model.features.length).fill(Number.NaN);
+  }
+
+  /** Features the trees split on (the rest are never computed for scoring). */
+  get usedFeatures(): number {
+    return this.#used.length;
   }
 
   /** Probability of fraud for the features of the transaction being decided. */
   score(features: object): number {
-    this.#vectorizer.fill(features, this.#vector);
-    return this.#compiled.probability(this.#vector);
+    const used = this.#used;
+    const values = this.#usedValues;
+    const vector = this.#vector;
+    this.#vectorizer.fill(features, values);
+    for (let i = 0; i < used.length; i++) vector[used[i] as number] = values[i] as number;
+    return this.#compiled.probability(vector);
   }
 
   /**

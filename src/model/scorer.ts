@@ -17,6 +17,16 @@ export class CompiledEnsemble {
   readonly cover: Float64Array;
   /** Features the trees read: 1 + the highest index used. */
   readonly width: number;
+  /**
+   * The same trees laid out for scoring alone, in breadth-first order with siblings side
+   * by side: per node its threshold (or leaf value) and two integers, its feature (-1
+   * for a leaf) and its left child (the right one right after it). Two dense arrays
+   * instead of six, no right-child lookup: fewer cache lines per node, in the stream
+   * where the detector's state keeps evicting the model from the caches.
+   */
+  readonly #packedValue: Float64Array;
+  readonly #packedNode: Int32Array;
+  readonly #packedRoots: Int32Array;
 
   constructor(ensemble: Ensemble) {
     const total = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
@@ -47,21 +57,25 @@ export class CompiledEnsemble {
       offset += tree.feature.length;
     });
     this.width = width;
+    [this.#packedValue, this.#packedNode, this.#packedRoots] = pack(ensemble);
   }
 
   /** The log-odds of fraud for one row of features (in the model's feature order), read from `x[offset]` on. */
   margin(x: ArrayLike<number>, offset = 0): number {
-    const { feature, threshold, left, right, value, roots } = this;
+    const values = this.#packedValue;
+    const nodes = this.#packedNode;
+    const roots = this.#packedRoots;
     let sum = this.baseScore;
     for (let t = 0; t < roots.length; t++) {
       let node = roots[t] as number;
-      let f = feature[node] as number;
+      let f = nodes[2 * node] as number;
       while (f >= 0) {
         // NaN fails the comparison and goes right, as the trainer put it.
-        node = (x[offset + f] as number) <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
-        f = feature[node] as number;
+        const leftChild = nodes[2 * node + 1] as number;
+        node = (x[offset + f] as number) <= (values[node] as number) ? leftChild : leftChild + 1;
+        f = nodes[2 * node] as number;
       }
-      sum += value[node] as number;
+      sum += values[node] as number;
     }
     return sum;
   }
@@ -77,4 +91,33 @@ export class CompiledEnsemble {
     for (let i = 0; i < rows; i++) out[i] = this.probability(data, i * columns);
     return out;
   }
+}
+
+/** Every tree breadth first, siblings adjacent: see CompiledEnsemble's #packed. */
+function pack(ensemble: Ensemble): [Float64Array, Int32Array, Int32Array] {
+  const total = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+  const values = new Float64Array(total);
+  const nodes = new Int32Array(total * 2);
+  const roots = new Int32Array(ensemble.trees.length);
+  let next = 0; // the next free node position
+  ensemble.trees.forEach((tree, t) => {
+    roots[t] = next;
+    const queue: Array<[node: number, position: number]> = [[0, next++]];
+    for (let q = 0; q < queue.length; q++) {
+      const [node, position] = queue[q] as [number, number];
+      const f = tree.feature[node] as number;
+      if (f < 0) {
+        values[position] = tree.value[node] as number;
+        nodes[2 * position] = -1;
+        continue;
+      }
+      const leftPosition = next;
+      next += 2;
+      values[position] = tree.threshold[node] as number;
+      nodes[2 * position] = f;
+      nodes[2 * position + 1] = leftPosition;
+      queue.push([tree.left[node] as number, leftPosition], [tree.right[node] as number, leftPosition + 1]);
+    }
+  });
+  return [values, nodes, roots];
 }

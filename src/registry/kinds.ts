@@ -1,6 +1,9 @@
 import type { ArtifactKind } from '../domain/artifact.ts';
 import { FraudError } from '../errors.ts';
 import { parseRulesetText } from '../detector/rules/load.ts';
+import { detectorFeatureNames } from '../detector/model/loaded.ts';
+import { parseModelText } from '../model/io.ts';
+import type { ModelFile } from '../model/format.ts';
 
 /** What the registry needs to know about one kind of artifact. */
 export interface ArtifactHandler {
@@ -27,11 +30,29 @@ const rulesetHandler: ArtifactHandler = {
   definition: (content, origin) => parseRulesetText(content, origin).definition,
 };
 
-/**
- * One handler per kind the registry can publish. Models join with their own handler
- * (their file declares its id and version); until then publishing one is refused.
- */
-const HANDLERS: Partial<Record<ArtifactKind, ArtifactHandler>> = { ruleset: rulesetHandler };
+/** A model is checked as a detector loads it: format, trees, and every feature it reads computed here. */
+function checkedModel(content: string, origin: string): ModelFile {
+  return parseModelText(content, origin, { availableFeatures: detectorFeatureNames() });
+}
+
+const modelHandler: ArtifactHandler = {
+  kind: 'model',
+  defaultName: 'model',
+  check(content, origin) {
+    const model = checkedModel(content, origin);
+    const heldOut = model.metrics.heldOut;
+    const figures = heldOut?.averagePrecision != null ? `, held-out AP ${heldOut.averagePrecision.toFixed(3)}` : '';
+    return { declaredVersion: `${model.id}@${model.version}`.slice(0, 100), summary: `${model.model.trees.length} trees on ${model.features.length} features${figures}` };
+  },
+  // What a diff compares: everything but the trees (thousands of numbers no one reads).
+  definition(content, origin) {
+    const { model: ensemble, ...rest } = checkedModel(content, origin);
+    return { ...rest, model: { kind: ensemble.kind, trees: ensemble.trees.length, baseScore: ensemble.baseScore } };
+  },
+};
+
+/** One handler per kind the registry can publish. */
+const HANDLERS: Partial<Record<ArtifactKind, ArtifactHandler>> = { ruleset: rulesetHandler, model: modelHandler };
 
 export function handlerFor(kind: ArtifactKind): ArtifactHandler {
   const handler = HANDLERS[kind];

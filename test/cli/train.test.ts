@@ -39,7 +39,7 @@ test('fraud train refuses an invalid labels file, naming the line', async (t) =>
   const files = writeHistory(dir, { transactions: aLabelledHistory(2).transactions, labels: [] });
   writeFileSync(files.labels, '{"id":"t1","fraud":true,"knownAt":"2026-03-03T00:00:00Z","source":"chargeback"}\n{"id":"t2","fraud":"yes"}\n');
   const run = await runFraud(['train', '--from', files.transactions, '--labels', files.labels, '--since', '2026-03-02', '--until', '2026-03-02', '--out', join(dir, 'm.json')]);
-  assert.equal(run.code, 1);
+  assert.equal(run.code, 2);
   assert.match(run.stderr, /FRAUD_LABELS_INVALID/);
   assert.match(run.stderr, /line 2: .*fraud/);
 });

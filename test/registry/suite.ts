@@ -8,6 +8,8 @@ import { silentLogger } from '../../src/observability/logger.ts';
 import { ArtifactRegistry, compareArtifacts, versionSide } from '../../src/registry/index.ts';
 import { eventually, readAll } from '../helpers/log.ts';
 import { randomTopic } from '../helpers/topics.ts';
+import { ModelSource } from '../../src/detector/model/source.ts';
+import { anAmountModel } from '../detector/model-fixture.ts';
 import { anEntry, aRulesetText } from './fixtures.ts';
 
 export interface RegistryTarget {
@@ -130,7 +132,7 @@ export function describeRegistry(name: string, target: RegistryTarget): void {
       assert.equal((await readAll(log, topics.audit)).length, 3);
     });
 
-    test('what is refused writes nothing: an invalid ruleset, no note, no author, an unknown version, a kind without handler', async () => {
+    test('what is refused writes nothing: an invalid ruleset, no note, no author, an unknown version, an invalid model', async () => {
       const { registry, topics } = await fresh();
       await assert.rejects(registry.publish({ content: 'rules: [{ id: broken }]', ...sign }), { code: 'FRAUD_RULES_INVALID' });
       await assert.rejects(registry.publish({ content: aRulesetText({ version: 'x' }), ...sign, note: '  ' }), (error: { code: string; problems: string[] }) => {
@@ -141,7 +143,8 @@ export function describeRegistry(name: string, target: RegistryTarget): void {
       await assert.rejects(registry.publish({ content: aRulesetText({ version: 'x' }), ...sign, author: '' }), { code: 'FRAUD_USAGE' });
       await assert.rejects(registry.publish({ content: aRulesetText({ version: 'x' }), ...sign, author: 'a\u001b[31mb' }), { code: 'FRAUD_USAGE' });
       await assert.rejects(registry.rollback({ version: 'never', ...sign }), { code: 'FRAUD_RULES_VERSION_UNKNOWN' });
-      await assert.rejects(registry.publish({ kind: 'model', content: '{}', ...sign }), { code: 'FRAUD_USAGE' });
+      await assert.rejects(registry.publish({ kind: 'model', content: '{}', ...sign }), { code: 'FRAUD_MODEL_FORMAT' });
+      await assert.rejects(registry.publish({ kind: 'model', content: JSON.stringify(anAmountModel({ features: ['source.nope'] })), ...sign }), { code: 'FRAUD_MODEL_FEATURES' });
       await assert.rejects(versionSide(registry, 'current'), { code: 'FRAUD_RULES_VERSION_UNKNOWN' });
       assert.equal((await readAll(log, topics.audit)).length, 0);
       assert.equal((await readAll(log, topics.rules)).length, 0);
@@ -164,6 +167,31 @@ export function describeRegistry(name: string, target: RegistryTarget): void {
       assert.equal((await registry.current('model'))?.version, 'model-1');
       const source = await follower(topics.rules);
       await inForceBy(source, 'v9');
+    });
+
+    test('a published model is followed by detectors beside the ruleset in force, and rolled back like one', async () => {
+      const { registry, topics } = await fresh();
+      await registry.publish({ content: aRulesetText({ version: 'r1' }), ...sign });
+      const first = await registry.publish({ kind: 'model', content: JSON.stringify(anAmountModel({ version: '1' })), ...sign, note: 'first model' });
+      assert.ok(first.status === 'published');
+      assert.equal(first.entry.name, 'model');
+      assert.equal(first.entry.version, 'amount@1');
+      assert.match(first.summary, /1 trees on 2 features/);
+      await registry.publish({ kind: 'model', content: JSON.stringify(anAmountModel({ version: '2' })), ...sign, note: 'retrained' });
+      const models = new ModelSource(undefined, silentLogger());
+      const stop = new AbortController();
+      await models.followTopic(log, topics.rules, stop.signal);
+      closers.push(async () => {
+        stop.abort();
+        await models.close();
+      });
+      assert.equal(models.current()?.version, 'amount@2', 'caught up at start-up');
+      await registry.rollback({ kind: 'model', version: 'amount@1', ...sign, note: 'back' });
+      assert.ok(await eventually(async () => models.current()?.version === 'amount@1', 10_000, 50), 'the rollback followed');
+      assert.equal((await registry.current('ruleset'))?.version, 'r1');
+      assert.deepEqual((await registry.history('model')).entries.map((e) => e.version), ['amount@1', 'amount@2', 'amount@1']);
+      const ruleset = await follower(topics.rules);
+      await inForceBy(ruleset, 'r1');
     });
   });
 }
