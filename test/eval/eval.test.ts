@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { evalCommand } from '../../src/cli/eval.ts';
@@ -15,8 +15,18 @@ import { silentLogger } from '../../src/observability/logger.ts';
 const denseMix = Object.fromEntries(SCENARIO_KINDS.map((kind) => [kind, 25]));
 const evalDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('fraud-eval-'));
 
-test('an evaluation runs both rulesets over the same labelled stream and scores each', async () => {
+test('an evaluation runs both rulesets over the same labelled stream and scores each', async (t) => {
+  // A temporary folder of this test's own: other test files run evaluations at the same time.
+  const previousTmp = process.env.TMPDIR;
+  const privateTmp = mkdtempSync(`${tmpdir()}/fraud-eval-test-`);
+  process.env.TMPDIR = privateTmp;
+  t.after(() => {
+    if (previousTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmp;
+    rmSync(privateTmp, { recursive: true, force: true });
+  });
   const dirsBefore = evalDirs();
+  assert.deepEqual(dirsBefore, [], 'a fresh temporary folder');
   const phases = new Set<string>();
   const report = await runEval({
     seed: 5,
