@@ -234,7 +234,9 @@ async function runOnce(loop: Loop, options: DetectorOptions, signal: AbortSignal
   const items = await loop.input.next(options.batchSize, 500, signal);
   if (items.length === 0) {
     await settle(loop, options);
-    if (loop.checkpointer.due()) await checkpointAlone(loop, options);
+    // Not while a rewind is pending: partitions just assigned may hold records this detector
+    // applied as a follower and nobody decided; the writer's fence would commit past them.
+    if (loop.checkpointer.due() && !loop.rewind) await checkpointAlone(loop, options);
     return;
   }
   if (loop.rewind) return; // partitions moved while reading: what was read is read again after the rewind
@@ -275,7 +277,7 @@ function cutOf(loop: Loop): { input: number[]; labels: number[] } {
 
 /** With nothing to read, a checkpoint still falls due (a quiet stream after a burst): written on its own. */
 async function checkpointAlone(loop: Loop, options: DetectorOptions): Promise<void> {
-  if (loop.store.catchingUp) return;
+  if (loop.store.catchingUp || loop.rewind) return;
   const checkpoint = loop.checkpointer.take(cutOf(loop), loop.watermark, loop.writer);
   if (checkpoint.records.length === 0) {
     checkpoint.save();
