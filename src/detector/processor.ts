@@ -136,8 +136,13 @@ export class BatchProcessor {
     if (item.record.headers[IDEMPOTENT_HEADER] === undefined || !item.parsed.ok) return undefined;
     const id = item.parsed.transaction.id;
     if (typeof id !== 'string' || id.length === 0) return undefined;
-    const seen = this.#options.store.transactions.find(id, item.eventTime);
-    return seen ? (seen.decision ?? '') : undefined;
+    const { store } = this.#options;
+    const seen = store.transactions.find(id, item.eventTime);
+    if (!seen) return undefined;
+    // A record decided late (its partition came from a detector behind this one) was applied
+    // here before, as a follower: the entry without a decision is its own, not a first record.
+    if (seen.decision === undefined && store.appliedAlready(item.record.partition, item.record.offset)) return undefined;
+    return seen.decision ?? '';
   }
 
   #duplicate(item: InputItem, decision: string): ProcessedRecord {

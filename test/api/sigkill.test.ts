@@ -37,7 +37,8 @@ test('embedded log: the detector SIGKILLed while requests are in flight, restart
   const first = statuses(sent);
   t.diagnostic(`answers while the detector was killed and restarted: ${JSON.stringify(first)}`);
   assert.deepEqual(Object.keys(first).filter((status) => status !== '200' && status !== '503'), [], 'only decisions and fallbacks');
-  assert.ok((first[503] ?? 0) > 0, 'fallbacks while no detector owned the partitions');
+  // Whether any request fell back depends on how fast the detector came back (often under
+  // the deadline): counted above, not asserted. What must hold is below.
   await retryUntilDecided(sent, 120_000);
   const figures = await assertDecidedOnce(log, topics, sent);
   assert.deepEqual(figures, { decisions: REQUESTS, transactions: REQUESTS });

@@ -126,6 +126,11 @@ export class EntityStore implements EntityAccess {
     this.#appliedBelow = offsets;
   }
 
+  /** Whether the record at `offset` of `partition` was applied before a rewind (it is being decided late, not applied). */
+  appliedAlready(partition: number, offset: number): boolean {
+    return offset < (this.#appliedBelow[partition] ?? 0);
+  }
+
   /** Tells the filters which record is being applied (of the labels topic, with `label`). */
   at(partition: number, offset: number, label = false): void {
     this.#partition = partition;
