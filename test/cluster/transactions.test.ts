@@ -93,7 +93,7 @@ describe('Kafka’s transactions system test, with three detectors as the copier
         ],
       ];
   for (const [title, kind, faults] of scenarios) {
-    test(`${title} while the detectors work: every input decided exactly once, in order`, { timeout: full ? 900_000 : 600_000 }, async (t) => {
+    test(`${title} while the detectors work: every input decided exactly once, in order`, { timeout: full ? 900_000 : 720_000 }, async (t) => {
       if (skipped !== undefined) return t.skip(skipped);
       if (!cluster) throw new Error('the cluster did not start');
       const report = await runTransactionsScenario(t, cluster, { name: kind, size: SIZES[kind], seed: SEEDS[kind], faults });
