@@ -20,9 +20,11 @@ async function settleAll(promises: Array<Promise<unknown> | undefined>): Promise
  * coordinator killed mid-commit: no error, no timeout, the detector silent). Past this the
  * producer is abandoned (the next one, same transactional id, fences it and aborts what it
  * left open) and the batch is retried; by then the broker's own transaction timeout (the
- * request timeout) has aborted it anyway.
+ * request timeout) has aborted it anyway. Four request timeouts, not fewer: during a
+ * failover a commit that is still progressing (retries to a moving leader) must not be
+ * abandoned, since the abandoned client's late requests could outlive the abort.
  */
-const COMMIT_DEADLINE_MS = 2 * KAFKA_TIMINGS.requestTimeoutMs;
+const COMMIT_DEADLINE_MS = 4 * KAFKA_TIMINGS.requestTimeoutMs;
 
 /** Rejects with a retryable FRAUD_KAFKA_UNAVAILABLE when `work` has not settled within `ms`. */
 async function withinDeadline(work: Promise<void>, ms: number): Promise<void> {
