@@ -1,9 +1,8 @@
 import { looksLikeArtifact, PublishedArtifactSchema } from '../../domain/artifact.ts';
 import { isFraudError } from '../../errors.ts';
-import { Backoff, describeError } from '../../log/retry.ts';
-import type { Log, LogConsumer, LogRecord } from '../../log/types.ts';
+import type { Log } from '../../log/types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { sleep } from '../../util/wait.ts';
+import { followPublications } from '../rules/follow-topic.ts';
 import { loadModelText, type LoadedModel } from './loaded.ts';
 
 /**
@@ -58,41 +57,13 @@ export class ModelSource {
 
   /** Follows the compacted rules topic: caught up before returning, so the first decision uses the newest model. */
   async followTopic(log: Log, topic: string, signal: AbortSignal): Promise<void> {
-    const consumer = await log.createConsumer({ topics: [topic], startFrom: 'earliest' });
-    for (;;) {
-      const records = await consumer.poll({ maxRecords: 100, maxWaitMs: 300, signal });
-      if (records.length === 0) break;
-      this.#apply(records);
-    }
-    const loop = this.#consume(consumer, signal);
-    this.#stops.push(async () => {
-      await loop;
-      await consumer.close();
-    });
+    const stop = await followPublications({ log, topic, signal, logger: this.#logger, what: 'models from the rules topic' }, (publication) =>
+      this.offer(publication.text, publication.origin, publication.timestamp),
+    );
+    this.#stops.push(stop);
   }
 
   async close(): Promise<void> {
     for (const stop of this.#stops.splice(0)) await stop();
-  }
-
-  async #consume(consumer: LogConsumer, signal: AbortSignal): Promise<void> {
-    const backoff = new Backoff();
-    while (!signal.aborted) {
-      try {
-        this.#apply(await consumer.poll({ maxRecords: 100, maxWaitMs: 500, signal }));
-        backoff.reset();
-      } catch (error) {
-        if (signal.aborted) break;
-        if (backoff.attempts === 0) this.#logger.warn({ err: describeError(error) }, 'reading models from the rules topic failed; retrying');
-        await sleep(backoff.next(), signal);
-      }
-    }
-  }
-
-  #apply(records: LogRecord[]): void {
-    for (const record of records) {
-      if (record.value === null) continue; // a tombstone: the model in force stays
-      this.offer(record.value.toString('utf8'), `${record.topic}[${record.partition}]@${record.offset}`, record.timestamp);
-    }
   }
 }

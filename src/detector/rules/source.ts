@@ -1,9 +1,8 @@
 import { readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { isFraudError } from '../../errors.ts';
-import { Backoff, describeError } from '../../log/retry.ts';
-import { sleep } from '../../util/wait.ts';
-import type { Log, LogConsumer, LogRecord } from '../../log/types.ts';
+import type { Log } from '../../log/types.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { followPublications } from './follow-topic.ts';
 import { parsePublishedRuleset } from './published.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -90,44 +89,14 @@ export class RulesetSource {
    * what is in force (a file edited after the last publish wins at start-up).
    */
   async followTopic(log: Log, topic: string, signal: AbortSignal): Promise<void> {
-    const consumer = await log.createConsumer({ topics: [topic], startFrom: 'earliest' });
-    // Catch up first, so the first transaction is decided by the newest published ruleset.
-    for (;;) {
-      const records = await consumer.poll({ maxRecords: 100, maxWaitMs: 300, signal });
-      if (records.length === 0) break;
-      this.#apply(records);
-    }
-    const loop = this.#consume(consumer, signal);
-    this.#stops.push(async () => {
-      await loop;
-      await consumer.close();
-    });
+    const stop = await followPublications({ log, topic, signal, logger: this.#logger, what: 'the rules topic' }, (publication) =>
+      this.offer(publication.text, publication.origin, publication.timestamp),
+    );
+    this.#stops.push(stop);
   }
 
   async close(): Promise<void> {
     for (const stop of this.#stops.splice(0)) await stop();
-  }
-
-  /** Follows the topic; while the log is away it waits with backoff and says so once, not every second. */
-  async #consume(consumer: LogConsumer, signal: AbortSignal): Promise<void> {
-    const backoff = new Backoff();
-    while (!signal.aborted) {
-      try {
-        this.#apply(await consumer.poll({ maxRecords: 100, maxWaitMs: 500, signal }));
-        if (backoff.attempts > 0) this.#logger.info('reading the rules topic again');
-        backoff.reset();
-      } catch (error) {
-        if (backoff.attempts === 0) this.#logger.warn({ err: describeError(error) }, 'reading the rules topic failed; retrying');
-        await sleep(backoff.next(), signal);
-      }
-    }
-  }
-
-  #apply(records: LogRecord[]): void {
-    for (const record of records) {
-      if (record.value === null) continue; // a tombstone deletes a published ruleset; the one in force stays
-      this.offer(record.value.toString('utf8'), `${record.topic}[${record.partition}]@${record.offset}`, record.timestamp);
-    }
   }
 }
 
