@@ -346,10 +346,13 @@ async function settle(loop: Loop, options: DetectorOptions): Promise<boolean> {
  * from there decided on the state as it is, without applying them twice: late decisions.
  */
 async function rewind(loop: Loop, options: DetectorOptions, reason: string): Promise<void> {
-  loop.rewind = undefined;
+  // Pending until done: if a read below fails (the log is unavailable), the next turn
+  // rewinds again before it reads anything. A rewind left half done (the state back at the
+  // checkpoint, the input going on from where it was) would skip what was read since.
+  loop.rewind = reason;
   await loop.checkpointer.settled();
-  loop.store.rewind();
   await loop.input.refreshDecideFrom();
+  loop.store.rewind();
   const positions = [...loop.checkpointer.lastCut.input];
   const appliedBelow: number[] = [];
   let late = 0;
@@ -363,6 +366,7 @@ async function rewind(loop: Loop, options: DetectorOptions, reason: string): Pro
   }
   loop.store.setAppliedBelow(appliedBelow);
   loop.input.start(positions, loop.checkpointer.lastCut.labels);
+  loop.rewind = undefined;
   options.metrics?.stateRewinds.inc({ reason });
   if (late > 0) {
     options.metrics?.lateDecisions.inc(late);

@@ -244,7 +244,19 @@ class KafkaConsumer implements LogConsumer {
     if (!change) return true;
     if (change.assigned.some((tp) => this.#reseed.has(slotOf(tp)))) return false;
     this.#unannounced = undefined;
-    for (const listener of this.#listeners) await listener(change);
+    try {
+      for (const listener of this.#listeners) await listener(change);
+    } catch (error) {
+      // Announced again at the next poll (with whatever changed meanwhile): a listener that
+      // failed (the log unavailable while it read offsets) must not miss the change.
+      const newer = this.#unannounced ?? { assigned: [], revoked: [] };
+      const owned = new Set(this.#partitions.map(slotOf));
+      this.#unannounced = {
+        assigned: uniq([...change.assigned, ...newer.assigned]).filter((tp) => owned.has(slotOf(tp))),
+        revoked: uniq([...change.revoked, ...newer.revoked]).filter((tp) => !owned.has(slotOf(tp))),
+      };
+      throw error;
+    }
     return true;
   }
 
@@ -264,7 +276,8 @@ class KafkaConsumer implements LogConsumer {
     const previous = this.#unannounced ?? { assigned: [], revoked: [] };
     this.#unannounced = {
       assigned: uniq([...previous.assigned, ...update.change.assigned]).filter((tp) => owned.has(slotOf(tp))),
-      revoked: uniq([...previous.revoked, ...update.change.revoked]),
+      // Revoked, then assigned again before the listeners heard of it: an assignment (its committed offset is read again).
+      revoked: uniq([...previous.revoked, ...update.change.revoked]).filter((tp) => !owned.has(slotOf(tp))),
     };
   }
 
