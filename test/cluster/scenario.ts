@@ -140,6 +140,7 @@ export async function runTransactionsScenario(
   for (const stop of stops) assert.deepEqual({ code: stop.code, signal: stop.signal }, { code: 0, signal: null }, `det-${stop.index} stops cleanly: ${lastLines(stop.output, 15)}`);
 
   phase('detectors stopped');
+  await keepLogs(cluster, name, detectors.outputs());
   await drain(concurrent, total);
   phase('concurrent consumer drained');
   const [freshRun, uncommittedRun] = await Promise.all([
@@ -157,7 +158,6 @@ export async function runTransactionsScenario(
   await assertOffsetsCommitted(progress);
 
   const outputs = detectors.outputs();
-  await keepLogs(cluster, name, outputs);
   return {
     name,
     inputs: total,
@@ -274,10 +274,15 @@ async function drain(consumer: ConsoleConsumerRun, count: number): Promise<void>
 async function readFresh(request: Parameters<typeof startConsoleConsumer>[0], count: number, bounds: () => Promise<string>): Promise<ConsoleConsumerRun> {
   const run = await startConsoleConsumer(request);
   try {
-    await waitFor(() => Promise.resolve(run.records.length >= count), 180_000, 'a fresh consumer to read every output').catch(async (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`${message}: a fresh ${request.isolation} consumer read ${run.records.length} of ${count}; output bounds ${await bounds()}; ${run.stderr().slice(-1500)}`);
-    });
+    const whole = await waitFor(() => Promise.resolve(run.records.length >= count), 180_000, 'a fresh consumer to read every output').then(
+      () => true,
+      () => false,
+    );
+    // Short: the checks of its view say which decisions it lacks (and find-hanging whether a transaction holds them back).
+    if (!whole) {
+      process.stderr.write(`a fresh ${request.isolation} consumer read ${run.records.length} of ${count}; output bounds ${await bounds()}; ${run.stderr().slice(-1500)}\n`);
+      return run;
+    }
     let seen = -1;
     await waitFor(async () => {
       const now = run.records.length;
