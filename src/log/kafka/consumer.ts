@@ -173,11 +173,31 @@ class KafkaConsumer implements LogConsumer {
     this.#assertOpen();
     const groupId = this.#options.groupId;
     if (groupId === undefined || partitions.length === 0) return [];
-    const offsets = await kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, false));
+    const offsets = await this.#stableCommitted(groupId, partitions);
     return partitions.flatMap((tp) => {
       const offset = offsets.get(slotOf(tp));
       return offset === undefined ? [] : [{ ...tp, offset }];
     });
+  }
+
+  /**
+   * Committed offsets that no transaction is still moving (requireStable, KIP-447): right
+   * after a commit whose end is still being written (a failover slows it), or when taking a
+   * partition over from an owner whose last transaction is completing, the offsets it
+   * commits are the ones to start from, not the ones before it. Asked again until stable,
+   * for up to two transaction timeouts (the broker aborts what stays open longer); past
+   * that a retryable error, the caller tries again later.
+   */
+  async #stableCommitted(groupId: string, partitions: TopicPartition[]): Promise<Map<string, number>> {
+    const deadline = Date.now() + 2 * KAFKA_TIMINGS.requestTimeoutMs;
+    for (;;) {
+      try {
+        return await kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, true));
+      } catch (error) {
+        if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || Date.now() >= deadline || this.#closed) throw error;
+        await sleep(NOT_READY_RETRY_MS);
+      }
+    }
   }
 
   async close(): Promise<void> {
