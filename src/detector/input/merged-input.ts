@@ -233,17 +233,20 @@ export class MergedInput {
       const queue = this.#queues[record.partition];
       if (!queue) continue;
       const parsed = parseTransaction(record.value, limits);
-      const eventTime = parsed.ok ? eventTimeOf(parsed.transaction, record.timestamp) : record.timestamp;
+      // An invalid record changes no state: it goes where its partition stands. Its log time
+      // (the time it was written, for a replay of history years after the records' own
+      // times) would hold the whole partition back behind it until every other one is read.
+      const eventTime = parsed.ok ? eventTimeOf(parsed.transaction, record.timestamp) : queue.lastEventTime;
       queue.push({ record, parsed, eventTime, decide: false });
     }
   }
 
-  /** A label's place in the merge is when it became known; one that is not a label is passed over at its log time. */
+  /** A label's place in the merge is when it became known; one that is not a label is passed over where its partition stands. */
   #acceptLabel(record: LogRecord): void {
     const queue = this.#labelQueues[record.partition];
     if (!queue) return;
     const label = parseLabel(record.value);
-    queue.push({ record, parsed: NOT_A_TRANSACTION, label, eventTime: label.ok ? label.knownAt : record.timestamp, decide: false });
+    queue.push({ record, parsed: NOT_A_TRANSACTION, label, eventTime: label.ok ? label.knownAt : queue.lastEventTime, decide: false });
   }
 
   #consumerOf(partition: number): LogConsumer {

@@ -14,6 +14,8 @@ export class PartitionQueue {
   #position = 0;
   /** Next offset to accept from a consumer: past the last one queued. */
   #expected = 0;
+  /** Event time of the last record queued (-Infinity after a reset): the place of a record that has none. */
+  #lastEventTime = Number.NEGATIVE_INFINITY;
 
   constructor(partition: number, labels = false) {
     this.partition = partition;
@@ -26,6 +28,10 @@ export class PartitionQueue {
 
   get expected(): number {
     return this.#expected;
+  }
+
+  get lastEventTime(): number {
+    return this.#lastEventTime;
   }
 
   get empty(): boolean {
@@ -41,6 +47,7 @@ export class PartitionQueue {
     this.#head = 0;
     this.#position = position;
     this.#expected = position;
+    this.#lastEventTime = Number.NEGATIVE_INFINITY;
   }
 
   /** Queues a record; one before the expected offset (fetched before a seek) is ignored. Offsets may skip (transaction markers, compaction). */
@@ -48,6 +55,7 @@ export class PartitionQueue {
     if (item.record.offset < this.#expected) return false;
     this.#items.push(item);
     this.#expected = item.record.offset + 1;
+    this.#lastEventTime = item.eventTime;
     return true;
   }
 
