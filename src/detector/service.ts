@@ -157,7 +157,7 @@ async function openLoop(options: DetectorOptions): Promise<Loop> {
     });
     const checkpointer = new Checkpointer({
       store, local, log, inputTopic: options.inputTopic, changelogTopic: topic, partitions,
-      policy: state.checkpoint, startCut: restored.start, inSyncWithChangelog: restored.inSyncWithChangelog,
+      policy: state.checkpoint, startCut: restored.start, changelogEnds: restored.changelogEnds,
       logger, metrics: options.metrics,
     });
     const totals = { batches: 0, decided: 0, deadLetters: 0, fencedBatches: 0, applied: 0 };
@@ -180,11 +180,12 @@ function ephemeralState(): StateOptions {
  * past where its last owner committed) needs its next records decided on the state as it
  * was then: back to the last checkpoint, when that is early enough, and forward again.
  */
-function onOwnership(loop: Loop, change: OwnershipChange, options: DetectorOptions): void {
+async function onOwnership(loop: Loop, change: OwnershipChange, options: DetectorOptions): Promise<void> {
   const writer = loop.input.owned().includes(0);
-  if (writer && !loop.writer) loop.checkpointer.becameWriter();
+  const became = writer && !loop.writer;
   if (!writer && loop.writer) loop.checkpointer.stoppedWriting();
   loop.writer = writer;
+  if (became) await loop.checkpointer.becameWriter();
   const ahead = change.assigned.filter((tp) => tp.position > tp.decideFrom);
   if (ahead.length > 0) loop.rewind = 'partitions assigned behind the state';
   options.logger.info(

@@ -44,6 +44,8 @@ export interface RestoredChangelog {
   cuts: Array<CutMarker | undefined>;
   entities: number;
   watermark: number;
+  /** The end offsets it was read up to. */
+  ends: number[];
 }
 
 /**
@@ -78,5 +80,5 @@ export async function readChangelog(log: Log, topic: string, put: (key: string, 
     cuts[partition] = marker;
     if (marker && marker.watermark > watermark) watermark = marker.watermark;
   }
-  return { cuts, entities, watermark };
+  return { cuts, entities, watermark, ends: bounds.map((b) => b.end) };
 }

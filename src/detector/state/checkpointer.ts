@@ -26,7 +26,8 @@ export interface CheckpointerOptions {
   policy: CheckpointPolicy;
   /** The state the detector opened with is the cut of the first rewind. */
   startCut: StateCut;
-  inSyncWithChangelog: boolean;
+  /** The changelog's end offsets at which it held exactly the state opened (restore.ts), if it did. */
+  changelogEnds: number[] | undefined;
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
@@ -53,7 +54,15 @@ export class Checkpointer {
   #lastAt: number;
   #seq: number;
   #saving: Promise<void> = Promise.resolve();
-  #inSync: boolean;
+  /**
+   * The changelog's end offsets when it last held exactly this detector's state (every
+   * entity not dirty here is there as it is here): after the restore, or after a checkpoint
+   * it wrote as the writer. Undefined once this state moved on without the changelog (a
+   * checkpoint as a follower, or another detector writing).
+   */
+  #syncedEnds: number[] | undefined;
+  /** Bumped when the writer role changes: a save of a checkpoint taken before does not count as in sync. */
+  #role = 0;
   #fullFlush = false;
 
   constructor(options: CheckpointerOptions) {
@@ -61,17 +70,36 @@ export class Checkpointer {
     this.lastCut = { input: [...options.startCut.input], labels: [...options.startCut.labels] };
     this.#lastAt = this.#now();
     this.#seq = options.local.meta()?.seq ?? 0;
-    this.#inSync = options.inSyncWithChangelog;
+    this.#syncedEnds = options.changelogEnds;
   }
 
-  /** This detector now writes the changelog: unless the changelog already holds its state, everything is written once. */
-  becameWriter(): void {
-    if (!this.#inSync) this.#fullFlush = true;
+  /**
+   * This detector now writes the changelog: unless the changelog holds its state (nobody
+   * wrote since it last did, or since it was restored, and it checkpointed nothing as a
+   * follower meanwhile), everything is written once. Otherwise a change it saved locally
+   * while another detector was the writer, after that writer's last checkpoint, would be
+   * in no changelog record.
+   */
+  async becameWriter(): Promise<void> {
+    this.#role++;
+    const synced = this.#syncedEnds;
+    this.#syncedEnds = undefined;
+    if (!synced) {
+      this.#fullFlush = true;
+      return;
+    }
+    try {
+      const ends = (await this.#options.log.partitionBounds(this.#options.changelogTopic)).map((bounds) => bounds.end);
+      if (ends.length !== synced.length || ends.some((end, partition) => end !== synced[partition])) this.#fullFlush = true;
+    } catch {
+      this.#fullFlush = true; // cannot tell: write everything
+    }
   }
 
   /** It no longer writes it: the changelog moves on without this state. */
   stoppedWriting(): void {
-    this.#inSync = false;
+    this.#role++;
+    this.#syncedEnds = undefined;
   }
 
   applied(records: number): void {
@@ -94,6 +122,7 @@ export class Checkpointer {
     const full = writer && this.#fullFlush;
     const changelogEntities: Iterable<EncodedEntity> = full ? [...store.all()] : flush.entities;
     const records = writer ? changelogRecords(options.changelogTopic, options.partitions, changelogEntities, { cut: cut.input, labels: cut.labels, watermark, seq }) : [];
+    const role = this.#role;
     this.#sinceRecords = 0;
     this.#lastAt = this.#now();
     const save = (): void => {
@@ -105,7 +134,8 @@ export class Checkpointer {
           await local.checkpoint(entries, meta, flush.transactions);
           store.saved(flush.version);
           this.lastCut = cut;
-          if (writer) this.#inSync = true;
+          // Written by the writer, in its role still: the changelog is this state as of its ends now.
+          this.#syncedEnds = writer && role === this.#role ? changelog : undefined;
           if (full) this.#fullFlush = false;
           options.metrics?.stateCheckpoints.inc();
           options.metrics?.stateCheckpointEntities.inc(flush.entities.length);

@@ -14,8 +14,12 @@ export interface RestoredState {
   start: StateCut;
   /** Per home partition, when its entities stand at their own positions (restored from the changelog). */
   homeCuts: { input: number[][]; labels: number[][] } | undefined;
-  /** The local store holds exactly what the changelog holds (a new writer need not write everything again). */
-  inSyncWithChangelog: boolean;
+  /**
+   * The changelog's end offsets at which it held exactly the local store's state (read up
+   * to them), or undefined: a detector that becomes the writer with the changelog still
+   * there need not write everything again.
+   */
+  changelogEnds: number[] | undefined;
   from: 'local store' | 'changelog' | 'nothing';
   entities: number;
 }
@@ -42,12 +46,12 @@ export async function restoreState(options: RestoreOptions): Promise<RestoredSta
   const meta = local.meta();
   if (meta) {
     const own: StateCut = { input: meta.cut, labels: meta.labelsCut ?? labelStarts };
-    const fromLocal = (inSync: boolean): RestoredState => ({ start: clamp(own, options), homeCuts: undefined, inSyncWithChangelog: inSync, from: 'local store', entities: 0 });
-    if (!meta.writer || !meta.changelog) return fromLocal(false);
+    const fromLocal = (ends: number[] | undefined): RestoredState => ({ start: clamp(own, options), homeCuts: undefined, changelogEnds: ends, from: 'local store', entities: 0 });
+    if (!meta.writer || !meta.changelog) return fromLocal(undefined);
     const tail = await readTail(log, changelogTopic, meta.changelog, local);
-    if (tail.entities === 0) return fromLocal(true);
+    if (tail.entities === 0) return fromLocal(tail.ends);
     const homeCuts = homeCutsOf(inputStarts.map((_, partition) => tail.markers[partition]), own);
-    return { start: clamp(minimum(homeCuts), options), homeCuts, inSyncWithChangelog: true, from: 'local store', entities: tail.entities };
+    return { start: clamp(minimum(homeCuts), options), homeCuts, changelogEnds: tail.ends, from: 'local store', entities: tail.entities };
   }
   let entities = 0;
   const restored = await readChangelog(log, changelogTopic, (key, value) => {
@@ -56,11 +60,11 @@ export async function restoreState(options: RestoreOptions): Promise<RestoredSta
   });
   await local.flushed();
   if (restored.cuts.every((marker) => marker === undefined)) {
-    return { start: { input: [...inputStarts], labels: [...labelStarts] }, homeCuts: undefined, inSyncWithChangelog: entities === 0, from: 'nothing', entities: 0 };
+    return { start: { input: [...inputStarts], labels: [...labelStarts] }, homeCuts: undefined, changelogEnds: entities === 0 ? restored.ends : undefined, from: 'nothing', entities: 0 };
   }
   // A partition with no marker yet holds no entity either: it stands at the start.
   const homeCuts = homeCutsOf(inputStarts.map((_, partition) => restored.cuts[partition]), { input: inputStarts, labels: labelStarts });
-  return { start: clamp(minimum(homeCuts), options), homeCuts, inSyncWithChangelog: true, from: 'changelog', entities };
+  return { start: clamp(minimum(homeCuts), options), homeCuts, changelogEnds: restored.ends, from: 'changelog', entities };
 }
 
 function homeCutsOf(markers: Array<CutMarker | undefined>, otherwise: StateCut): { input: number[][]; labels: number[][] } {
@@ -70,7 +74,7 @@ function homeCutsOf(markers: Array<CutMarker | undefined>, otherwise: StateCut):
   };
 }
 
-async function readTail(log: Log, topic: string, from: readonly number[], local: LocalStore): Promise<{ markers: Array<CutMarker | undefined>; entities: number }> {
+async function readTail(log: Log, topic: string, from: readonly number[], local: LocalStore): Promise<{ markers: Array<CutMarker | undefined>; entities: number; ends: number[] }> {
   const bounds = await log.partitionBounds(topic);
   const markers: Array<CutMarker | undefined> = [];
   let entities = 0;
@@ -93,7 +97,7 @@ async function readTail(log: Log, topic: string, from: readonly number[], local:
     }
   }
   await local.flushed();
-  return { markers, entities };
+  return { markers, entities, ends: bounds.map((b) => b.end) };
 }
 
 function minimum(cuts: { input: number[][]; labels: number[][] }): StateCut {
