@@ -26,6 +26,8 @@ type Listener = (change: AssignmentChange) => void | Promise<void>;
 
 /** How often poll asks again while an assignment cannot be announced yet (offsets still unstable). */
 const NOT_READY_RETRY_MS = 50;
+/** How long committed offsets are asked for again while a transaction holds them unstable (consumer.committed). */
+const STABLE_OFFSETS_WAIT_MS = KAFKA_TIMINGS.requestTimeoutMs + 5_000;
 
 /** Opens a consumer: without a group its positions are resolved now, a group member joins in the background. */
 export async function createKafkaConsumer(
@@ -184,18 +186,22 @@ class KafkaConsumer implements LogConsumer {
    * Committed offsets that no transaction is still moving (requireStable, KIP-447): right
    * after a commit whose end is still being written (a failover slows it), or when taking a
    * partition over from an owner whose last transaction is completing, the offsets it
-   * commits are the ones to start from, not the ones before it. Asked again until stable,
-   * for up to two transaction timeouts (the broker aborts what stays open longer); past
-   * that a retryable error, the caller tries again later.
+   * commits are the ones to start from, not the ones before it. Asked again while unstable,
+   * for up to a transaction timeout and a little more (a commit completes well within it).
+   * Past that the offsets as they stand: what stays pending that long is a transaction
+   * left open by a producer that is gone (ours, abandoned after a broker failure, until
+   * the broker aborts it), which will not commit, and waiting for it would stall the
+   * detector that must go on to fence it.
    */
   async #stableCommitted(groupId: string, partitions: TopicPartition[]): Promise<Map<string, number>> {
-    const deadline = Date.now() + 2 * KAFKA_TIMINGS.requestTimeoutMs;
+    const deadline = Date.now() + STABLE_OFFSETS_WAIT_MS;
     for (;;) {
       try {
         return await kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, true));
       } catch (error) {
-        if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || Date.now() >= deadline || this.#closed) throw error;
-        await sleep(NOT_READY_RETRY_MS);
+        if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || this.#closed) throw error;
+        if (Date.now() >= deadline) return kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, false));
+        await sleep(NOT_READY_RETRY_MS * 4);
       }
     }
   }
