@@ -275,12 +275,7 @@ class KafkaConsumer implements LogConsumer {
     } catch (error) {
       // Announced again at the next poll (with whatever changed meanwhile): a listener that
       // failed (the log unavailable while it read offsets) must not miss the change.
-      const newer = this.#unannounced ?? { assigned: [], revoked: [] };
-      const owned = new Set(this.#partitions.map(slotOf));
-      this.#unannounced = {
-        assigned: uniq([...change.assigned, ...newer.assigned]).filter((tp) => owned.has(slotOf(tp))),
-        revoked: uniq([...change.revoked, ...newer.revoked]).filter((tp) => !owned.has(slotOf(tp))),
-      };
+      this.#unannounced = this.#withUnannounced(change);
       throw error;
     }
     return true;
@@ -298,12 +293,20 @@ class KafkaConsumer implements LogConsumer {
       this.#reseed.set(slotOf(tp), tp);
     }
     this.#partitions = update.membership.partitions;
+    this.#unannounced = this.#withUnannounced(update.change);
+  }
+
+  /**
+   * What the listeners have yet to hear: the change not announced so far and `change`,
+   * against the partitions held now. Revoked, then assigned again before the listeners
+   * heard of it: an assignment (its committed offset is read again).
+   */
+  #withUnannounced(change: AssignmentChange): AssignmentChange {
     const owned = new Set(this.#partitions.map(slotOf));
     const previous = this.#unannounced ?? { assigned: [], revoked: [] };
-    this.#unannounced = {
-      assigned: uniq([...previous.assigned, ...update.change.assigned]).filter((tp) => owned.has(slotOf(tp))),
-      // Revoked, then assigned again before the listeners heard of it: an assignment (its committed offset is read again).
-      revoked: uniq([...previous.revoked, ...update.change.revoked]).filter((tp) => !owned.has(slotOf(tp))),
+    return {
+      assigned: uniq([...previous.assigned, ...change.assigned]).filter((tp) => owned.has(slotOf(tp))),
+      revoked: uniq([...previous.revoked, ...change.revoked]).filter((tp) => !owned.has(slotOf(tp))),
     };
   }
 
