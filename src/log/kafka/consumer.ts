@@ -27,7 +27,7 @@ type Listener = (change: AssignmentChange) => void | Promise<void>;
 /** How often poll asks again while an assignment cannot be announced yet (offsets still unstable). */
 const NOT_READY_RETRY_MS = 50;
 /** How long committed offsets are asked for again while a transaction holds them unstable (consumer.committed). */
-const STABLE_OFFSETS_WAIT_MS = KAFKA_TIMINGS.requestTimeoutMs + 5_000;
+const STABLE_OFFSETS_WAIT_MS = 5_000;
 
 /** Opens a consumer: without a group its positions are resolved now, a group member joins in the background. */
 export async function createKafkaConsumer(
@@ -187,7 +187,7 @@ class KafkaConsumer implements LogConsumer {
    * after a commit whose end is still being written (a failover slows it), or when taking a
    * partition over from an owner whose last transaction is completing, the offsets it
    * commits are the ones to start from, not the ones before it. Asked again while unstable,
-   * for up to a transaction timeout and a little more (a commit completes well within it).
+   * for up to 5 s (a commit's markers are written within it, failovers aside).
    * Past that the offsets as they stand: what stays pending that long is a transaction
    * left open by a producer that is gone (ours, abandoned after a broker failure, until
    * the broker aborts it), which will not commit, and waiting for it would stall the
