@@ -33,12 +33,27 @@ const EvalFlags = z
       .transform((value) => Date.parse(value))
       .optional(),
     mix: MixFlag,
+    model: z.string().min(1).optional(),
+    train: z.boolean().default(false),
+    trainSeed: wholeNumberFlag(0, 2 ** 31 - 1),
+    labelDelayDays: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number of days')
+      .transform(Number)
+      .pipe(z.number().max(365, 'must be at most 365'))
+      .optional(),
     json: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   })
   .superRefine((options, context) => {
     if (options.customers !== undefined && options.days !== undefined) {
       context.addIssue({ code: 'custom', path: ['days'], message: 'give --customers or --days, not both (--days sizes the population)' });
+    }
+    if (options.model !== undefined && options.train) {
+      context.addIssue({ code: 'custom', path: ['train'], message: 'give --model or --train, not both' });
+    }
+    if (options.trainSeed !== undefined && !options.train) {
+      context.addIssue({ code: 'custom', path: ['trainSeed'], message: '--train-seed needs --train' });
     }
   });
 
@@ -56,6 +71,10 @@ export function evalCommand(output: { write(text: string): unknown } = process.s
     .option('--baseline <file>', 'the ruleset to compare with (default: rules/seed.yaml, the seed rule)')
     .option('--start-time <iso>', `event time of the first transaction (default ${new Date(EVAL_DEFAULTS.startTime).toISOString()})`)
     .option('--mix <list>', 'incidents per 10,000 transactions, e.g. card-testing=8,payroll=0 (default 6 of each)')
+    .option('--model <file>', 'a trained model (fraud train): also scores the model alone and the ruleset with it')
+    .option('--train', 'train a model first (as fraud train does) on another seed\'s stream of the same size, then score as --model does')
+    .option('--train-seed <n>', 'seed of the training stream with --train (default: the seed + 1)')
+    .option('--label-delay-days <d>', `days after each transaction its label is known to the detector (default ${EVAL_DEFAULTS.labelDelayDays})`)
     .option('--json', 'print the figures as JSON on stdout')
     .addOption(new Option('--log-level <level>', 'log level (default warn)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .action((flags: Record<string, unknown>) => evaluate(flags, output));
@@ -66,9 +85,10 @@ async function evaluate(flags: Record<string, unknown>, output: { write(text: st
   const transactions = options.transactions ?? EVAL_DEFAULTS.transactions;
   const logger = createLogger(options.logLevel);
   const progress = process.stderr.isTTY ? progressBar() : undefined;
+  const seed = options.seed ?? randomSeed();
   const report = await untilStopped(logger, (signal) =>
     runEval({
-      seed: options.seed ?? randomSeed(),
+      seed,
       transactions,
       customers: options.customers ?? (options.days === undefined ? EVAL_DEFAULTS.customers : customersForSpan(background(transactions, options.mix), options.days)),
       ratePerSecond: options.rate,
@@ -77,6 +97,8 @@ async function evaluate(flags: Record<string, unknown>, output: { write(text: st
       rulesFile: options.rules ?? DEFAULT_RULES_FILE,
       baselineFile: options.baseline ?? SEED_RULES_FILE,
       mix: options.mix,
+      labelDelayDays: options.labelDelayDays,
+      ...(options.model ? { model: { file: options.model } } : options.train ? { model: { trainSeed: options.trainSeed ?? (seed + 1) % 2 ** 31 } } : {}),
       logger,
       onProgress: progress?.update,
       signal,
@@ -91,7 +113,14 @@ function background(transactions: number, mix: Partial<Mix> | undefined): number
   return transactions / (1 + leastIncidentShare({ ...DEFAULT_MIX, ...mix }));
 }
 
-const PHASES: Record<EvalProgress['phase'], string> = { produce: 'generating', ours: 'detecting (ours)', baseline: 'detecting (baseline)' };
+const PHASES: Record<EvalProgress['phase'], string> = {
+  produce: 'generating',
+  train: 'training on another seed',
+  ours: 'detecting (ours)',
+  baseline: 'detecting (baseline)',
+  model: 'detecting (model alone)',
+  combined: 'detecting (ours + model)',
+};
 
 /** A bar on stderr for a person watching; stdout stays the report's. */
 function progressBar(): { update: (progress: EvalProgress) => void; stop: () => void } {

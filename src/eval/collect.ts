@@ -4,19 +4,34 @@ import { VERDICTS, type Verdict } from '../domain/decision.ts';
 import { FraudError } from '../errors.ts';
 import { LabelSchema, type Label } from '../generator/scenarios/types.ts';
 import type { Log, LogRecord } from '../log/types.ts';
+import type { RankedDecision } from './ranking.ts';
 
-const DecisionRecord = z.looseObject({ id: z.string().min(1), decision: z.object({ verdict: z.enum(VERDICTS) }) });
+const DecisionRecord = z.looseObject({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  card: z.string().min(1).optional(),
+  timestamp: z.string().min(10),
+  decision: z.looseObject({ verdict: z.enum(VERDICTS), score: z.number() }),
+});
 
-/** The verdict of every transaction a pass decided, by transaction id, read back from its output topics. */
-export async function readVerdicts(log: Log, outputs: OutputTopics): Promise<Map<string, Verdict>> {
+/** What a pass decided, by transaction id, read back from its output topics. */
+export interface PassDecisions {
+  verdicts: Map<string, Verdict>;
+  /** The decision's score, and the card (else the account) and day it ranks by. */
+  ranked: Map<string, RankedDecision>;
+}
+
+export async function readDecisions(log: Log, outputs: OutputTopics): Promise<PassDecisions> {
   const verdicts = new Map<string, Verdict>();
+  const ranked = new Map<string, RankedDecision>();
   for (const topic of [outputs.legit, outputs.fraud]) {
     for await (const record of recordsOf(log, topic)) {
       const decided = parseRecord(DecisionRecord, record);
       verdicts.set(decided.id, decided.decision.verdict);
+      ranked.set(decided.id, { score: decided.decision.score, card: decided.card ?? decided.source, day: decided.timestamp.slice(0, 10) });
     }
   }
-  return verdicts;
+  return { verdicts, ranked };
 }
 
 export async function readLabels(log: Log, topic: string): Promise<Label[]> {
@@ -29,7 +44,7 @@ export async function countRecords(log: Log, topic: string): Promise<number> {
   return (await log.partitionBounds(topic)).reduce((sum, bounds) => sum + bounds.end - bounds.start, 0);
 }
 
-async function* recordsOf(log: Log, topic: string): AsyncGenerator<LogRecord> {
+export async function* recordsOf(log: Log, topic: string): AsyncGenerator<LogRecord> {
   for (const bounds of await log.partitionBounds(topic)) {
     for (let from = bounds.start; from < bounds.end; ) {
       const batch = await log.read({ topic, partition: bounds.partition, from, maxRecords: 5000 });

@@ -8,6 +8,8 @@ export interface FeedOptions {
   /** Transactions before the incidents under way are completed. */
   count: number;
   topics: { transactions: string; labels: string };
+  /** Days after each transaction its label is known (`knownAt`). */
+  labelDelayDays?: number;
   onSent?: (sent: number) => void;
   signal: AbortSignal;
 }
@@ -20,7 +22,7 @@ export async function feedStream(options: FeedOptions): Promise<number> {
     return await produceItems(
       {
         producer,
-        items: scenarioItems(scenarioEvents(options.stream, options.count), options.topics),
+        items: scenarioItems(scenarioEvents(options.stream, options.count), options.topics, false, options.labelDelayDays),
         rate: 0,
         maxBatch: 2000,
         onSent: (batch) => {

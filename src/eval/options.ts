@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 /** The seed tutorial's single rule, the baseline every evaluation compares against. */
 export const SEED_RULES_FILE = fileURLToPath(new URL('../../rules/seed.yaml', import.meta.url));
 
-export type EvalPhase = 'produce' | 'ours' | 'baseline';
+export type EvalPhase = 'produce' | 'train' | 'ours' | 'baseline' | 'model' | 'combined';
 
 export interface EvalProgress {
   phase: EvalPhase;
@@ -29,6 +29,10 @@ export interface EvalOptions {
   rulesFile: string;
   baselineFile: string;
   mix?: Partial<Mix>;
+  /** Days after each transaction its label is known: what the label-fed features may use (default EVAL_DEFAULTS.labelDelayDays). */
+  labelDelayDays?: number;
+  /** A model to score with besides the rules: a file, or trained here on another seed's stream. */
+  model?: { file: string } | { trainSeed: number };
   /** Population of the stream (default EVAL_DEFAULTS.customers). */
   customers?: number;
   warmupTransactions?: number;
@@ -49,4 +53,5 @@ export const EVAL_DEFAULTS = {
   startTime: Date.parse('2026-05-01T00:00:00Z'),
   // The product's own default (FRAUD_PARTITIONS): figures measured as users run it.
   partitions: 6,
+  labelDelayDays: 7,
 } as const;

@@ -1,4 +1,5 @@
 import type { OutputTopics } from '../detector/processor.ts';
+import type { LoadedModel } from '../detector/model/loaded.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
 import { runDetector, type DetectorTotals, type StateOptions } from '../detector/service.ts';
 import { FraudError } from '../errors.ts';
@@ -11,6 +12,9 @@ export interface PassOptions {
   outputs: OutputTopics;
   groupId: string;
   ruleset: Ruleset;
+  /** The labels topic the detector folds into its label-fed features. */
+  labelsTopic?: string;
+  model?: LoadedModel;
   state: StateOptions;
   /** Records on the input topic: the pass ends when each has its output. */
   expected: number;
@@ -39,6 +43,8 @@ export async function detectAll(options: PassOptions): Promise<DetectorTotals> {
         exactlyOnce: true,
         maxRecordBytes: 65_536,
         ruleset: () => options.ruleset,
+        ...(options.labelsTopic ? { labelsTopic: options.labelsTopic } : {}),
+        model: () => options.model,
         state: options.state,
         logger: options.logger,
         onCommitted: (processed) => {

@@ -5,7 +5,24 @@ export interface RulesetUsed {
   version: string;
 }
 
-/** What `fraud eval` prints: the stream it built and the scores of both rulesets on it. */
+/** One detector pass over the stream: what decided, and how well. */
+export interface PassReport {
+  rules: RulesetUsed;
+  model?: { id: string; version: string };
+  scores: Scores;
+}
+
+/** The model of the model passes, and the stream it was trained on when `fraud eval` trained it. */
+export interface ModelUsed {
+  file: string;
+  id: string;
+  version: string;
+  trainedOn?: { seed: number; transactions: number; rows: number; frauds: number; since: string; until: string; seconds: number };
+}
+
+export type StreamFigures = Omit<EvalReport, 'ours' | 'baseline' | 'modelOnly' | 'combined' | 'model' | 'labelDelayDays' | 'seconds'>;
+
+/** What `fraud eval` prints: the stream it built and the scores of each pass on it. */
 export interface EvalReport {
   seed: number;
   startTime: string;
@@ -23,7 +40,13 @@ export interface EvalReport {
   /** Incidents per scenario, as generated. */
   incidents: Record<string, number>;
   notes: string[];
-  ours: { rules: RulesetUsed; scores: Scores };
-  baseline: { rules: RulesetUsed; scores: Scores };
+  /** Days after each transaction its label was known to the detector. */
+  labelDelayDays: number;
+  model?: ModelUsed;
+  ours: PassReport;
+  baseline: PassReport;
+  /** With a model: the model alone (the ruleset's thresholds, no rules) and the ruleset with it. */
+  modelOnly?: PassReport;
+  combined?: PassReport;
   seconds: number;
 }

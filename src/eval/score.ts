@@ -1,5 +1,6 @@
 import { isFlagged, type Verdict } from '../domain/decision.ts';
 import { FRAUD_SCENARIOS, LOOK_ALIKE_SCENARIOS, type Label } from '../generator/scenarios/types.ts';
+import { rankingScores, type RankedDecision } from './ranking.ts';
 import type { FalsePositives, LookAlikeScores, Rate, ScenarioScores, Scores, TransactionScores } from './types.ts';
 
 export interface ScoreInput {
@@ -7,6 +8,8 @@ export interface ScoreInput {
   labels: Iterable<Label>;
   /** The verdict of every decided transaction, by id, background included. */
   verdicts: ReadonlyMap<string, Verdict>;
+  /** Every decision's score, for the ranking figures (AUC, AP, CP@100); without it they are null. */
+  ranked?: ReadonlyMap<string, RankedDecision>;
 }
 
 interface Incident {
@@ -35,6 +38,7 @@ export function score(input: ScoreInput): Scores {
     lookAlikes: lookAlikeScores(lookAlikeIncidents, flagged),
     background: falsePositives([...input.verdicts.keys()].filter((id) => !labelled.has(id)), flagged),
     undecided: labels.filter((label) => !input.verdicts.has(label.id)).length,
+    ranking: input.ranked ? rankingScores(new Set(labels.filter((label) => label.fraud).map((label) => label.id)), input.ranked) : null,
   };
 }
 

@@ -6,6 +6,9 @@ export interface EvalTopics {
   labels: string;
   ours: OutputTopics;
   baseline: OutputTopics;
+  /** The model alone (the ruleset's thresholds, none of its rules), and the ruleset with the model. */
+  model: OutputTopics;
+  combined: OutputTopics;
 }
 
 const outputsOf = (pass: string): OutputTopics => ({ legit: `eval.${pass}.legit`, fraud: `eval.${pass}.fraud`, deadLetter: `eval.${pass}.dead-letter` });
@@ -15,8 +18,10 @@ export const EVAL_TOPICS: EvalTopics = {
   labels: 'eval.labels',
   ours: outputsOf('ours'),
   baseline: outputsOf('baseline'),
+  model: outputsOf('model'),
+  combined: outputsOf('combined'),
 };
 
 export function allTopics(topics: EvalTopics): string[] {
-  return [topics.transactions, topics.labels, ...Object.values(topics.ours), ...Object.values(topics.baseline)];
+  return [topics.transactions, topics.labels, ...[topics.ours, topics.baseline, topics.model, topics.combined].flatMap((outputs) => Object.values(outputs))];
 }

@@ -1,3 +1,5 @@
+import type { RankingScores } from './ranking.ts';
+
 /** A share that may be undefined (nothing to divide by): null, printed as "-". */
 export type Rate = number | null;
 
@@ -46,4 +48,6 @@ export interface Scores {
   background: FalsePositives;
   /** Labelled transactions without a decision (dead-lettered or lost); counted as not flagged. */
   undecided: number;
+  /** How the scores rank fraud (null when the scores were not read). */
+  ranking: RankingScores | null;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { evalCommand } from '../../src/cli/eval.ts';
@@ -76,6 +76,58 @@ function assertSeedRuleFigures(report: EvalReport): void {
   assert.ok((ours.lookAlikes.overall.rate ?? 1) < (scores.lookAlikes.overall.rate ?? 0), 'and flags fewer benign look-alikes');
 }
 
+test('with --train, a model trained on another seed is scored alone and with the ruleset, on the same stream', { timeout: 600_000 }, async () => {
+  const phases = new Set<string>();
+  const report = await runEval({
+    seed: 5,
+    transactions: 3000,
+    customers: 200,
+    startTime: Date.parse('2026-05-01T00:00:00Z'),
+    partitions: 2,
+    rulesFile: DEFAULT_RULES_FILE,
+    baselineFile: SEED_RULES_FILE,
+    mix: denseMix,
+    warmupTransactions: 300,
+    labelDelayDays: 2,
+    model: { trainSeed: 6 },
+    logger: silentLogger(),
+    onProgress: (progress: EvalProgress) => phases.add(progress.phase),
+  });
+  assert.deepEqual([...phases], ['produce', 'train', 'ours', 'baseline', 'model', 'combined']);
+  assert.equal(report.labelDelayDays, 2);
+  const trained = report.model?.trainedOn;
+  assert.ok(trained && trained.seed === 6 && trained.rows > 1000 && trained.frauds > 0, JSON.stringify(report.model));
+  assert.ok(report.modelOnly && report.combined);
+  for (const pass of [report.ours, report.baseline, report.modelOnly, report.combined]) {
+    assert.equal(pass.scores.undecided, 0);
+    assert.ok(pass.scores.ranking && pass.scores.ranking.days > 15, 'every pass is ranked, day by day');
+  }
+  assert.deepEqual(report.modelOnly.model, { id: report.model?.id, version: report.model?.version });
+  assert.equal(report.ours.model, undefined);
+  // A model of another stream still ranks this one's fraud far above chance, alone and under the rules.
+  assert.ok((report.modelOnly.scores.ranking?.aucRoc ?? 0) > 0.7, `model alone AUC ${report.modelOnly.scores.ranking?.aucRoc}`);
+  assert.ok((report.combined.scores.ranking?.aucRoc ?? 0) > 0.7);
+  const table = formatReport(report);
+  for (const words of ['model alone', 'ours \\+ model', 'average precision', 'CP@100', 'seed 6']) assert.match(table, new RegExp(words));
+});
+
+test('fraud eval checks a given model before it generates anything, and refuses --model with --train', async () => {
+  const dir = mkdtempSync(`${tmpdir()}/fraud-eval-model-`);
+  try {
+    writeFileSync(`${dir}/bad.json`, JSON.stringify({ format: 'fraud-detector-model', formatVersion: 1 }));
+    await assert.rejects(
+      evalCommand({ write: () => true }).parseAsync(['--transactions', '1000', '--model', `${dir}/bad.json`, '--log-level', 'silent'], { from: 'user' }),
+      (error: unknown) => isFraudError(error) && error.code.startsWith('FRAUD_MODEL'),
+    );
+    await assert.rejects(
+      evalCommand().parseAsync(['--model', `${dir}/bad.json`, '--train', '--train-seed', 'x'], { from: 'user' }),
+      (error: unknown) => isFraudError(error, 'FRAUD_USAGE') && error.problems.length === 2 && /--train/.test(error.problems.join()),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('fraud eval --json prints the report as JSON', async () => {
   let output = '';
   const command = evalCommand({ write: (text: string) => (output += text) });
@@ -85,6 +137,7 @@ test('fraud eval --json prints the report as JSON', async () => {
   assert.ok(report.transactions >= 1500);
   assert.equal(report.customers, 2_000, 'the default population');
   assert.ok(Array.isArray(report.ours.scores.scenarios) && Array.isArray(report.baseline.scores.lookAlikes.kinds));
+  assert.ok(report.ours.scores.ranking && typeof report.ours.scores.ranking.averagePrecision === 'number', 'AP beside recall and precision');
 });
 
 test('fraud eval lists every invalid option with FRAUD_USAGE', async () => {

@@ -112,3 +112,32 @@ test('scenarios come in catalogue order, unknown ones after them by name', () =>
   const names = score({ labels: mixed, verdicts: verdicts([]) }).scenarios.map((s) => s.scenario);
   assert.deepEqual(names, ['card-testing', 'structuring', 'aaa', 'zzz']);
 });
+
+test('ranking: AUC, AP and CP@100 of the scores, fraud as labelled, every unlabelled transaction legit', () => {
+  const ranked = new Map([
+    ['card-testing-1/1', { score: 90, card: 'C1', day: '2026-05-01' }],
+    ['bg-1', { score: 80, card: 'C2', day: '2026-05-01' }],
+    ['impossible-travel-1/2', { score: 70, card: 'C3', day: '2026-05-01' }],
+    ['bg-2', { score: 10, card: 'C4', day: '2026-05-02' }],
+    ['card-testing-2/1', { score: 5, card: 'C5', day: '2026-05-02' }],
+    ['traveller-1/1', { score: 0, card: 'C6', day: '2026-05-02' }],
+  ]);
+  const { ranking } = score({ labels, verdicts: decided, ranked });
+  assert.ok(ranking);
+  // Frauds at ranks 1, 3, 5 of 6: 6 of the 9 fraud-legit pairs are ordered right.
+  assert.equal(ranking.aucRoc, 6 / 9);
+  // Precision at each fraud found: 1/1, 2/3, 3/5.
+  assert.ok(Math.abs((ranking.averagePrecision ?? 0) - (1 + 2 / 3 + 3 / 5) / 3) < 1e-12);
+  // Day 1: 2 of its 3 cards paid a fraud; day 2: 1 of 3. Out of 100 each.
+  assert.equal(ranking.days, 2);
+  assert.ok(Math.abs((ranking.cardPrecisionAt100 ?? 0) - (2 / 100 + 1 / 100) / 2) < 1e-12);
+  assert.equal(score({ labels, verdicts: decided }).ranking, null, 'no scores read, no ranking');
+});
+
+test('ranking: equal scores are ordered against the detector, so a constant score gets no CP@100 by luck', () => {
+  const many = Array.from({ length: 150 }, (_, i) => aLabel(`card-testing-${i + 1}`, 1, { fraud: i < 50 }));
+  const ranked = new Map(many.map((label, i) => [label.id, { score: 0, card: `C${i}`, day: '2026-05-01' }]));
+  const { ranking } = score({ labels: many, verdicts: new Map(many.map((label) => [label.id, 'legit' as const])), ranked });
+  assert.equal(ranking?.aucRoc, 0.5);
+  assert.equal(ranking?.cardPrecisionAt100, 0, 'the 100 legit cards come first');
+});

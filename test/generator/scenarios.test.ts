@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseLabel } from '../../src/domain/label.ts';
 import { test } from 'node:test';
 import { parseTransaction } from '../../src/domain/validation.ts';
 import { isFraudError } from '../../src/errors.ts';
@@ -11,6 +12,7 @@ import {
   ScenarioStream,
   scenarioEvents,
   scenarioItems,
+  SCENARIO_LABEL_DELAY_DAYS,
   type ScenarioEvent,
   type ScenarioOptions,
 } from '../../src/generator/scenarios/index.ts';
@@ -154,6 +156,25 @@ test('items carry the transaction keyed by source and its label keyed by transac
     assert.equal(item.display, record?.value);
     if (label) assert.deepEqual([label.topic, label.key, (JSON.parse(String(label.value)) as { id: string }).id], ['label-topic', transaction.id, transaction.id]);
   }
+});
+
+test('scenario labels on the topic are the contract\'s labels, known a chargeback delay after their transaction', () => {
+  const items = [...scenarioItems(base.slice(0, 1500), { transactions: 'tx-topic', labels: 'label-topic' }, false, 3)];
+  const pairs = items.filter((item) => item.records.length === 2);
+  assert.ok(pairs.length > 0);
+  for (const item of pairs) {
+    const transaction = JSON.parse(String(item.records[0]?.value)) as { id: string; timestamp: string; source: string; target: string };
+    const value = item.records[1]?.value ?? null;
+    const parsed = parseLabel(typeof value === 'string' ? Buffer.from(value) : value);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
+    assert.equal(parsed.label.source, 'scenario');
+    assert.equal(parsed.knownAt, Date.parse(transaction.timestamp) + 3 * 86_400_000);
+    assert.deepEqual([parsed.label.timestamp, parsed.label.account, parsed.label.target], [transaction.timestamp, transaction.source, transaction.target]);
+    assert.ok(typeof parsed.label.scenario === 'string' && typeof parsed.label.step === 'number', 'the scenario\'s own fields stay');
+  }
+  const defaults = [...scenarioItems(base.slice(0, 1500), { transactions: 'tx-topic', labels: 'label-topic' })].find((item) => item.records.length === 2);
+  const label = JSON.parse(String(defaults?.records[1]?.value)) as { knownAt: string; timestamp: string };
+  assert.equal(Date.parse(label.knownAt) - Date.parse(label.timestamp), SCENARIO_LABEL_DELAY_DAYS * 86_400_000);
 });
 
 test('the blocklist scenario is skipped, with a note, when the ruleset blocks no account', () => {
