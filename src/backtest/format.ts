@@ -9,15 +9,20 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')).join('\n');
 }
 
+/** A side as its ruleset's version, and its model's when it has one. */
+function sideName(side: SideFigures): string {
+  return side.model ? `${side.version} + model ${side.model}` : side.version;
+}
+
 /** The report as a person reads it: totals, the two sides, per rule, per day, then the sample. */
 export function formatBacktest(report: BacktestReport, options: { days?: number } = {}): string {
   const out: string[] = [];
   const period = `${report.period.since ?? 'start'} .. ${report.period.until ?? 'end'}`;
-  out.push(`backtest of ${report.candidate.version} against ${report.baseline.version}, ${period}`);
+  out.push(`backtest of ${sideName(report.candidate)} against ${sideName(report.baseline)}, ${period}`);
   out.push(`${int(report.transactions)} transactions decided (${int(report.records)} records read, ${int(report.invalid)} invalid, ${int(report.labels)} labels${report.truthOnlyLabels > 0 ? `, ${int(report.truthOnlyLabels)} truth-only` : ''}) in ${report.seconds} s (${report.cpuSeconds} s of CPU), ${int(report.recordsPerSecond)} records/s`);
   out.push(`changed: ${int(report.changed)}  newly flagged: ${int(report.newlyFlagged)}  no longer flagged: ${int(report.noLongerFlagged)}  review<->fraud: ${int(report.verdictChanges)}  (same verdict, other score: ${int(report.scoreChanges)})`);
   out.push('');
-  const side = (name: string, s: SideFigures): string[] => [name, s.version, int(s.alerts), int(s.review), int(s.fraud), pct(s.precision), pct(s.recall), num(s.averagePrecision), num(s.cardPrecisionAt100)];
+  const side = (name: string, s: SideFigures): string[] => [name, sideName(s), int(s.alerts), int(s.review), int(s.fraud), pct(s.precision), pct(s.recall), num(s.averagePrecision), num(s.cardPrecisionAt100)];
   out.push(table([['', 'version', 'alerts', 'review', 'fraud', 'precision', 'recall', 'AP', 'CP@100'], side('baseline', report.baseline), side('candidate', report.candidate)]));
   const rules = Object.entries(report.byRule).filter(([, r]) => r.changed > 0 || r.baselineHits !== r.candidateHits);
   if (rules.length > 0) {
@@ -34,8 +39,9 @@ export function formatBacktest(report: BacktestReport, options: { days?: number 
     for (const change of report.sample) {
       const reasons = (r: { rule: string; detail: string }[]): string => (r.length === 0 ? '(no rule fired)' : r.map((x) => `${x.rule}: ${x.detail}`).join('; '));
       out.push(`  ${change.id}  ${change.timestamp}  ${change.source}  ${change.amount}`);
-      out.push(`    baseline  ${change.baseline.verdict} ${change.baseline.score}  ${reasons(change.baseline.reasons)}`);
-      out.push(`    candidate ${change.candidate.verdict} ${change.candidate.score}  ${reasons(change.candidate.reasons)}`);
+      const probability = (m: { probability: number } | undefined): string => (m ? ` (model ${m.probability})` : '');
+      out.push(`    baseline  ${change.baseline.verdict} ${change.baseline.score}${probability(change.baseline.model)}  ${reasons(change.baseline.reasons)}`);
+      out.push(`    candidate ${change.candidate.verdict} ${change.candidate.score}${probability(change.candidate.model)}  ${reasons(change.candidate.reasons)}`);
     }
   }
   return out.join('\n');

@@ -1,4 +1,5 @@
 import type { Reason, Verdict } from '../domain/decision.ts';
+import { gradedScore } from '../detector/model/decide.ts';
 import { verdictFor } from '../detector/rules/engine.ts';
 import type { CompiledLists, CompiledRule, Ruleset } from '../detector/rules/ruleset.ts';
 
@@ -11,6 +12,8 @@ export interface SideDecision {
   score: number;
   /** Live rules that fired, in ruleset order (the decision's reasons, without their text). */
   hits: string[];
+  /** The side's model's probability of fraud, when it has a model. */
+  probability?: number;
 }
 
 interface UniqueRule {
@@ -88,8 +91,11 @@ export class PairedRules {
     }
   }
 
-  /** A side's decision from the last evaluated outcomes. */
-  decide(side: Side): SideDecision {
+  /**
+   * A side's decision from the last evaluated outcomes; with a model's `probability`,
+   * graded as the detector grades it (gradedScore).
+   */
+  decide(side: Side, probability?: number): SideDecision {
     const ruleset = this.#rulesets[side];
     const slots = this.#slots[side];
     const hits: string[] = [];
@@ -100,8 +106,8 @@ export class PairedRules {
       score += rule.score;
       hits.push(rule.id);
     }
-    score = Math.min(100, Math.round(score));
-    return { verdict: verdictFor(score, ruleset.thresholds), score, hits };
+    score = probability === undefined ? Math.min(100, Math.round(score)) : gradedScore(probability, score);
+    return { verdict: verdictFor(score, ruleset.thresholds), score, hits, ...(probability === undefined ? {} : { probability }) };
   }
 
   /** The reasons of a side's decision (their text rendered), for the transaction last evaluated. */

@@ -5,6 +5,8 @@ import { applyLabel } from '../detector/features/labels.ts';
 import type { CompiledLists, Ruleset } from '../detector/rules/ruleset.ts';
 import type { StateLimits } from '../detector/state/limits.ts';
 import { EntityStore } from '../detector/state/store.ts';
+import { contributionReasons, ModelContext } from '../detector/model/decide.ts';
+import type { LoadedModel } from '../detector/model/loaded.ts';
 import type { BacktestLabels } from './labels.ts';
 import { NO_LABEL_FIGURES, ScoredRows } from './metrics.ts';
 import { PairedRules, type Side, type SideDecision } from './paired.ts';
@@ -16,6 +18,8 @@ export interface BacktestOptions {
   history: AsyncIterable<HistoryRecord>;
   baseline: Ruleset;
   candidate: Ruleset;
+  /** Each side's model, if it has one: its probability is `f.model.score` for that side's rules and grades its score. */
+  models?: Partial<Record<Side, LoadedModel>>;
   labels: BacktestLabels;
   /** Decisions of event times [since, until) are compared; everything before warms the state. */
   since?: number;
@@ -37,8 +41,10 @@ interface FeaturePath {
   store: EntityStore;
   view: FeatureView;
   ruleset: Ruleset;
+  /** The features plus `f.model`, the probability of the side being decided. */
+  model: ModelContext;
   /** What rules read, `{ tx, f }`, one object reused (its `tx` is set per transaction). */
-  context: { tx: Transaction | undefined; f: FeatureView['features'] };
+  context: { tx: Transaction | undefined; f: ModelContext['f'] };
   /** Points the features at a side's lists (both sides share this path's state). */
   setLists: (lists: CompiledLists) => void;
 }
@@ -57,19 +63,24 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const { baseline, candidate } = options;
   const sameFeatures = JSON.stringify(baseline.definition.features) === JSON.stringify(candidate.definition.features);
   const sameLists = JSON.stringify(baseline.definition.lists) === JSON.stringify(candidate.definition.lists);
+  const models = options.models ?? {};
+  const sameModel = modelKey(models.baseline) === modelKey(models.candidate);
   const paths: FeaturePath[] = (sameFeatures ? [baseline] : [baseline, candidate]).map((ruleset) => {
     const view = newFeatureView();
+    const model = new ModelContext(view.features);
     return {
       store: new EntityStore({ limits: options.limits, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY, labelIndexDays: options.labelIndexDays }),
       view,
       ruleset,
-      context: { tx: undefined, f: view.features },
+      model,
+      context: { tx: undefined, f: model.f },
       setLists: (lists) => {
         view.context.lists = lists;
       },
     };
   });
-  const rules = new PairedRules(baseline, candidate, { shareRules: sameFeatures && sameLists });
+  // Rules are shared only when they read the same `f.model.score` too.
+  const rules = new PairedRules(baseline, candidate, { shareRules: sameFeatures && sameLists && sameModel });
   const tally = new ChangeTally();
   const sample = new ChangeSample(options.sampleSize);
   const labels = options.labels;
@@ -113,9 +124,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
       if (labels.book.has(id)) path.store.transactions.note(tx, id, eventTime, path.view.context.channel);
     }
     if (eventTime < since || eventTime >= until) continue;
-    const decided = decideBoth(rules, paths);
+    const decided = decideBoth(rules, paths, models, sameModel);
     const changed = tally.add(eventTime, decided.baseline, decided.candidate);
-    if (changed) noteChange({ rules, rulesets: { baseline, candidate }, paths, tx, id, eventTime, decided, sample, onChanged: options.onChanged });
+    if (changed) noteChange({ rules, rulesets: { baseline, candidate }, models, paths, tx, id, eventTime, decided, sample, onChanged: options.onChanged });
     scored?.add({
       fraud: labels.book.fraudEver(id),
       card: typeof tx.card === 'string' && tx.card.length > 0 ? tx.card : tx.source,
@@ -127,7 +138,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   options.onProgress?.(records, Number.NaN);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
-  const figures = (side: Side): SideFigures => ({ version: options[side].version, ...tally.sides[side], ...(scored ? scored.figures(side) : NO_LABEL_FIGURES) });
+  const figures = (side: Side): SideFigures => ({
+    version: options[side].version,
+    ...(models[side] ? { model: modelKey(models[side]) } : {}),
+    ...tally.sides[side],
+    ...(scored ? scored.figures(side) : NO_LABEL_FIGURES),
+  });
   return {
     ...tally.totals,
     byRule: tally.byRule(),
@@ -157,20 +173,37 @@ function contextOf(path: FeaturePath): Record<string, unknown> {
   return path.context;
 }
 
-function decideBoth(rules: PairedRules, paths: FeaturePath[]): { baseline: SideDecision; candidate: SideDecision } {
+function modelKey(model: LoadedModel | undefined): string | undefined {
+  return model ? `${model.id}@${model.version}` : undefined;
+}
+
+/**
+ * Both sides' decisions of the transaction the paths' features describe. One model (or
+ * none) for both: scored once, the shared rules evaluated once. Two models: each side
+ * scored and its rules evaluated in turn, since its rules may read its `f.model.score`.
+ */
+function decideBoth(rules: PairedRules, paths: FeaturePath[], models: Partial<Record<Side, LoadedModel>>, sameModel: boolean): { baseline: SideDecision; candidate: SideDecision } {
   const [first, second] = paths as [FeaturePath, FeaturePath | undefined];
-  if (!second) {
+  if (!second && sameModel) {
+    const score = first.model.score(models.baseline);
+    const probability = models.baseline ? score : undefined;
     rules.evaluate(first.context, first.setLists);
-  } else {
-    rules.evaluate(first.context, first.setLists, 'baseline');
-    rules.evaluate(second.context, second.setLists, 'candidate');
+    return { baseline: rules.decide('baseline', probability), candidate: rules.decide('candidate', probability) };
   }
-  return { baseline: rules.decide('baseline'), candidate: rules.decide('candidate') };
+  const decideSide = (side: Side, path: FeaturePath): SideDecision => {
+    const model = models[side];
+    const probability = path.model.score(model);
+    rules.evaluate(path.context, path.setLists, side);
+    return rules.decide(side, model ? probability : undefined);
+  };
+  const baselineDecision = decideSide('baseline', first);
+  return { baseline: baselineDecision, candidate: decideSide('candidate', second ?? first) };
 }
 
 interface ChangeNote {
   rules: PairedRules;
   rulesets: Record<Side, Ruleset>;
+  models: Partial<Record<Side, LoadedModel>>;
   paths: FeaturePath[];
   tx: Transaction;
   id: string;
@@ -189,7 +222,13 @@ function noteChange(note: ChangeNote): void {
     const path = pathOf(side);
     path.view.context.lists = note.rulesets[side].lists;
     const decision = note.decided[side];
-    return { verdict: decision.verdict, score: decision.score, reasons: note.rules.reasons(side, decision, contextOf(path)) };
+    const reasons = note.rules.reasons(side, decision, contextOf(path));
+    const model = note.models[side];
+    if (!model || decision.probability === undefined) return { verdict: decision.verdict, score: decision.score, reasons };
+    // The model's reasons as a flagged decision of the detector has them: scored again on these features, for its contributions.
+    path.model.score(model);
+    if (decision.verdict !== 'legit') reasons.push(...contributionReasons(model));
+    return { verdict: decision.verdict, score: decision.score, reasons, model: { id: model.id, version: model.version, probability: Math.round(decision.probability * 1e6) / 1e6 } };
   };
   const changed: ChangedDecision = {
     id: note.id,

@@ -25,7 +25,10 @@ export interface DayChanges {
 
 /** One side's totals and, with labels, how well it catches fraud. */
 export interface SideFigures {
+  /** The ruleset's version. */
   version: string;
+  /** The side's model, `id@version`, when it has one. */
+  model?: string;
   alerts: number;
   review: number;
   fraud: number;
@@ -44,7 +47,10 @@ export interface SideFigures {
 export interface SideOfChange {
   verdict: Verdict;
   score: number;
+  /** The rules that fired and, flagged by a side with a model, the features that pushed its score up (as the detector's reasons). */
   reasons: Reason[];
+  /** The side's model and its probability, when it has one. */
+  model?: { id: string; version: string; probability: number };
 }
 
 export interface ChangedDecision {

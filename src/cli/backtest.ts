@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -8,6 +8,8 @@ import { runBacktest } from '../backtest/run.ts';
 import { fileHistory } from '../backtest/source.ts';
 import { threadedTopicHistory } from '../backtest/threaded-source.ts';
 import type { Config } from '../config/schema.ts';
+import { loadModelFile, loadModelText, type LoadedModel } from '../detector/model/loaded.ts';
+import { MODEL_FORMAT } from '../model/format.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile, parseRulesetText } from '../detector/rules/load.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
 import { StateLimitsSchema } from '../detector/state/limits.ts';
@@ -31,8 +33,10 @@ const timeFlag = (endOfDay: boolean) =>
 
 const BacktestFlags = z
   .object({
-    candidate: z.string({ error: 'is required' }).min(1, 'is required'),
+    candidate: z.string().min(1).optional(),
+    candidateModel: z.string().min(1).optional(),
     baseline: z.string().min(1).default('current'),
+    baselineModel: z.string().min(1).optional(),
     from: z.string().min(1).optional(),
     since: timeFlag(false).optional(),
     until: timeFlag(true).optional(),
@@ -43,6 +47,7 @@ const BacktestFlags = z
     json: z.boolean().default(false),
   })
   .superRefine((flags, context) => {
+    if (flags.candidate === undefined && flags.candidateModel === undefined) context.addIssue({ code: 'custom', path: ['candidate'], message: 'is required (a ruleset or a model file), or give --candidate-model' });
     if (flags.since !== undefined && flags.until !== undefined && flags.until <= flags.since) context.addIssue({ code: 'custom', path: ['until'], message: 'must be after --since' });
   });
 type BacktestFlags = z.infer<typeof BacktestFlags>;
@@ -50,9 +55,11 @@ type BacktestFlags = z.infer<typeof BacktestFlags>;
 /** `output` is where the report goes (standard output; a test passes its own). */
 export function backtestCommand(output: { write(text: string): unknown } = process.stdout): Command {
   return addLogOptions(new Command('backtest'))
-    .description('decide a history with a candidate ruleset beside the baseline, and report what would have changed')
-    .option('--candidate <file>', 'the ruleset to try, YAML or JSON')
+    .description('decide a history with a candidate ruleset or model beside the baseline, and report what would have changed')
+    .option('--candidate <file>', 'what to try: a ruleset (YAML or JSON), or a model file (fraud train) with the baseline\'s ruleset')
+    .option('--candidate-model <file|none>', 'the candidate\'s model beside a --candidate ruleset (default: the baseline\'s model; "none": without one)')
     .option('--baseline <current|file>', 'what to compare with: "current" (the ruleset published on the rules topic, else the shipped one) or a ruleset file', 'current')
+    .option('--baseline-model <current|none|file>', 'the baseline\'s model (default: "current", the model published on the rules topic, with --baseline current; else none)')
     .option('--from <file>', 'the history: transactions as JSON lines, in the order they were streamed (default: the transactions topic)')
     .option('--since <iso>', 'compare decisions from this event time on (a date: its first second, UTC); the history before warms the state')
     .option('--until <iso>', 'compare decisions before this event time (a date: included whole)')
@@ -65,13 +72,23 @@ export function backtestCommand(output: { write(text: string): unknown } = proce
       const { config, options } = configAndOptions(BacktestFlags, flags);
       const logger = createLogger(flags.logLevel === undefined ? 'warn' : config.logLevel);
       if (options.from !== undefined && !existsSync(options.from)) throw new FraudError('FRAUD_USAGE', `cannot read ${options.from}`, { problems: [`--from: no such file ${options.from}`] });
-      const candidate = loadRulesetFile(options.candidate);
-      const needsLog = options.from === undefined || options.baseline === 'current';
+      const candidateIsModel = options.candidate !== undefined && isModelFile(options.candidate);
+      if (candidateIsModel && options.candidateModel !== undefined) throw new FraudError('FRAUD_USAGE', 'two candidate models', { problems: ['--candidate-model: --candidate is a model file already'] });
+      const candidateRules = options.candidate !== undefined && !candidateIsModel ? loadRulesetFile(options.candidate) : undefined;
+      const baselineModelName = options.baselineModel ?? (options.baseline === 'current' ? 'current' : 'none');
+      // Model files are checked before the history is read, as the detector checks them at start-up.
+      const candidateModelFile = candidateIsModel ? options.candidate : options.candidateModel;
+      const givenCandidateModel = candidateModelFile !== undefined && candidateModelFile !== 'none' ? loadModelFile(candidateModelFile) : undefined;
+      const givenBaselineModel = baselineModelName !== 'current' && baselineModelName !== 'none' ? loadModelFile(baselineModelName) : undefined;
+      const needsLog = options.from === undefined || options.baseline === 'current' || baselineModelName === 'current';
       const log = needsLog ? await openLog(config) : undefined;
       const out = options.out ? createWriteStream(options.out) : undefined;
       const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
       try {
         const baseline = await baselineRuleset(options.baseline, log, config);
+        const baselineModel = baselineModelName === 'current' ? await modelInForce(log, config) : givenBaselineModel;
+        const candidate = candidateRules ?? baseline;
+        const candidateModel = candidateModelFile === 'none' ? undefined : (givenCandidateModel ?? baselineModel);
         const labels = await labelsOf(options, log, config);
         const total = options.from === undefined ? await topicSize(log as Log, config.topics.transactions) : statSync(options.from).size;
         const limits = { maxRecordBytes: config.maxRecordBytes };
@@ -82,6 +99,7 @@ export function backtestCommand(output: { write(text: string): unknown } = proce
             ordered: options.from === undefined,
             baseline,
             candidate,
+            models: { baseline: baselineModel, candidate: candidateModel },
             labels,
             since: options.since,
             until: options.until,
@@ -114,6 +132,29 @@ async function baselineRuleset(name: string, log: Log | undefined, config: Confi
   const inForce = await new RulesInForce(log, config.topics.rules).current('ruleset');
   if (!inForce) return loadRulesetFile(DEFAULT_RULES_FILE);
   return { ...parseRulesetText(inForce.content, `${config.topics.rules} (${inForce.version})`), version: inForce.version };
+}
+
+/** The model detectors score with now: the newest valid one published on the rules topic, if any. */
+async function modelInForce(log: Log | undefined, config: Config): Promise<LoadedModel | undefined> {
+  if (!log || !(await log.listTopics()).includes(config.topics.rules)) return undefined;
+  const inForce = await new RulesInForce(log, config.topics.rules).current('model');
+  return inForce ? loadModelText(inForce.content, `${config.topics.rules} (${inForce.version})`, inForce.version) : undefined;
+}
+
+/** A model file (fraud train's JSON, `format: "fraud-detector-model"`), not a ruleset. */
+function isModelFile(path: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false; // loadRulesetFile reports the unreadable file
+  }
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    return (JSON.parse(text) as { format?: unknown }).format === MODEL_FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 async function labelsOf(options: BacktestFlags, log: Log | undefined, config: Config): Promise<BacktestLabels> {

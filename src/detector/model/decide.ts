@@ -53,7 +53,7 @@ export function gradedDecision(
 ): Decision {
   let rules = 0;
   for (const outcome of evaluation.outcomes) if (outcome.outcome === 'hit' && !outcome.shadow) rules += outcome.score;
-  const score = Math.round(Math.min(100, Math.max(0, 100 * probability + rules)) * 1000) / 1000;
+  const score = gradedScore(probability, rules);
   const verdict = verdictFor(score, ruleset.thresholds);
   const reasons: Reason[] = [...evaluation.reasons];
   if (verdict !== 'legit') reasons.push(...contributionReasons(model));
@@ -67,7 +67,12 @@ export function gradedDecision(
   };
 }
 
-function contributionReasons(model: LoadedModel): Reason[] {
+/** A decision's score with a model: 100 × its probability plus the live rules' scores, within 0..100, to 3 decimals. */
+export function gradedScore(probability: number, rulesScore: number): number {
+  return Math.round(Math.min(100, Math.max(0, 100 * probability + rulesScore)) * 1000) / 1000;
+}
+
+export function contributionReasons(model: LoadedModel): Reason[] {
   return model.scorer.topContributions(MODEL_REASONS).map((c) => {
     const contribution = Math.round(c.contribution * 1000) / 1000;
     const value = Number.isNaN(c.value) ? 'missing' : String(Math.round(c.value * 1000) / 1000);
