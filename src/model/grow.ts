@@ -1,5 +1,5 @@
 import { thresholdOf } from './binning.ts';
-import { BINS, bestSplit, buildHistogram, SLOTS, subtractHistogram, type RoundData, type SplitRules } from './histogram.ts';
+import { bestSplit, buildHistogram, SLOTS, subtractHistogram, type RoundData, type SplitRules } from './histogram.ts';
 import type { Tree } from './types.ts';
 
 export interface GrowOptions extends SplitRules {
@@ -32,7 +32,7 @@ export function growTree(data: RoundData, rows: Uint32Array, count: number, edge
   const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [], cover: [] };
   const splitBin: number[] = [];
   const pool: Float64Array[] = [];
-  const take = (): Float64Array => pool.pop() ?? new Float64Array(data.columns * BINS * SLOTS);
+  const take = (): Float64Array => pool.pop() ?? new Float64Array(data.totalBins * SLOTS);
   const addNode = (): number => {
     tree.feature.push(-1);
     tree.threshold.push(0);

@@ -3,7 +3,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { FraudError } from '../errors.ts';
 import { binCount, binMatrix } from './binning.ts';
 import { growTree, leafOfBinned } from './grow.ts';
-import type { RoundData } from './histogram.ts';
+import { histogramOffsets, type RoundData } from './histogram.ts';
 import { DEFAULT_TRAIN_OPTIONS, type Ensemble, type FeatureMatrix, type TrainOptions } from './types.ts';
 
 export interface TrainResult {
@@ -34,13 +34,15 @@ export function train(matrix: FeatureMatrix, labels: Uint8Array, options: Partia
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / Math.max(1, n)));
   const baseScore = Math.log(rate / (1 - rate));
   const margin = new Float64Array(n).fill(baseScore);
+  const binCounts = Int32Array.from(edges, binCount);
   const data: RoundData = {
     bins,
     columns,
     grad: new Float64Array(n),
     hess: new Float64Array(n),
     features: new Int32Array(0),
-    binCounts: Int32Array.from(edges, binCount),
+    binCounts,
+    ...histogramOffsets(binCounts),
   };
   // A feature whose values all share one bin cannot split: leaving it out of every
   // histogram saves its share of the work (most context features of a card-only history).
