@@ -133,7 +133,7 @@ export const ConfigSchema = z
         /** Folder of the local state stores; unset: `state` inside the data folder. */
         dir: z.string().min(1).optional(),
         memoryMb: z.number().int().min(16, 'must be at least 16').max(1_048_576).default(1024),
-        checkpointMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        checkpointMs: z.number().int().min(100).max(3_600_000).default(1_000),
         checkpointRecords: z.number().int().min(1).max(100_000_000).default(200_000),
         retentionDays: z.number().min(1).max(3650).default(90),
         /** Days of transactions kept by id, for labels that name only an id; 0 keeps none. */

@@ -54,6 +54,8 @@ export class Checkpointer {
   #lastAt: number;
   #seq: number;
   #saving: Promise<void> = Promise.resolve();
+  /** Checkpoints handed to save() whose local write has not finished. */
+  #savesRunning = 0;
   /**
    * The changelog's end offsets when it last held exactly this detector's state (every
    * entity not dirty here is there as it is here): after the restore, or after a checkpoint
@@ -110,6 +112,10 @@ export class Checkpointer {
     const { policy, store } = this.#options;
     if (this.#fullFlush) return true;
     if (this.#sinceRecords === 0) return false;
+    // Not while the last one is still being written locally: its entities stay dirty until
+    // it is, so a checkpoint taken now would encode them all again, and on a disk slower
+    // than the interval each checkpoint would grow until the detector did little else.
+    if (this.#savesRunning > 0) return false;
     return this.#sinceRecords >= policy.records || store.dirtyCount >= policy.maxDirty || this.#now() - this.#lastAt >= policy.intervalMs;
   }
 
@@ -126,6 +132,7 @@ export class Checkpointer {
     this.#sinceRecords = 0;
     this.#lastAt = this.#now();
     const save = (): void => {
+      this.#savesRunning++;
       this.#saving = this.#saving
         .then(async () => {
           const changelog = (await options.log.partitionBounds(options.changelogTopic)).map((bounds) => bounds.end);
@@ -143,6 +150,9 @@ export class Checkpointer {
         .catch((error: unknown) => {
           // The entities stay dirty: the next checkpoint writes them.
           options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'a state checkpoint could not be written to the local store');
+        })
+        .finally(() => {
+          this.#savesRunning--;
         });
     };
     return { records, save };
