@@ -37,6 +37,8 @@ export interface Sizes {
   startupRuns: number;
   /** Stage k: records of the backtested history. */
   backtestRecords: number;
+  /** Stage l: records through the Kafka Streams peer (the figure is at 600,000: JIT warm-up weighs on short runs). */
+  peerRecords: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -64,6 +66,7 @@ export const FULL_SIZES: Sizes = {
   apiLadderSeconds: 5,
   startupRuns: 10,
   backtestRecords: 300_000,
+  peerRecords: 600_000,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -91,6 +94,7 @@ export const QUICK_SIZES: Sizes = {
   apiLadderSeconds: 1,
   startupRuns: 5,
   backtestRecords: 20_000,
+  peerRecords: 50_000,
 };
 
 const count = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1000, 'must be at least 1000'));
@@ -149,6 +153,7 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
       detectorRecords: records,
       embeddedRecords: records,
       backtestRecords: records,
+      peerRecords: records,
     });
   }
   if (flags.latencySeconds !== undefined) {

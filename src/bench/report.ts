@@ -44,7 +44,7 @@ function perStage(values: BenchResult['stageSeconds']): string {
 /** Every figure measured, in stage order; stages not run have no rows. */
 export function reportRows(figures: BenchFigures): Row[] {
   const all = ratios(figures);
-  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? []), ...(figures.startup ? startupRows(figures.startup) : []), ...backtestRows(figures)];
+  return [...toolRows(figures), ...clientRows(figures, all), ...detectorRows(figures, all), ...latencyRows(figures.latency ?? []), ...embeddedRows(figures, all), ...otherRows(figures), ...apiRows(figures.api ?? []), ...(figures.startup ? startupRows(figures.startup) : []), ...backtestRows(figures), ...peerRows(figures, all)];
 }
 
 function toolRows({ kafkaTools: tools }: BenchFigures): Row[] {
@@ -118,6 +118,20 @@ function otherRows({ memory, dashboard, stateScale }: BenchFigures): Row[] {
     });
   }
   return rows;
+}
+
+function peerRows({ peer, detector }: BenchFigures, all: Ratio[]): Row[] {
+  if (!peer) return [];
+  if (!peer.available) return [{ stage: 'l', figure: 'Kafka Streams peer', value: 'not measured', compared: peer.reason }];
+  const ours = detector ? `our detector exactly-once (c, ${formatNumber(detector.exactlyOnce.records)} records) ${formatNumber(detector.exactlyOnce.recordsPerSec)}/s = ${ratioOf(all, 'detector-eos/kstreams') ?? '-'} × the peer; ` : '';
+  return [
+    {
+      stage: 'l',
+      figure: `Kafka Streams peer, ${peer.mode}, ${formatNumber(peer.records)} records (1 account feature, RocksDB + changelog)`,
+      value: `${formatNumber(peer.recordsPerSec)} tx/s`,
+      compared: `${ours}its check: ${peer.check}`,
+    },
+  ];
 }
 
 function backtestRows({ backtest, embedded }: BenchFigures): Row[] {

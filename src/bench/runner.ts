@@ -10,6 +10,7 @@ import { runDashboardStage } from './dashboard.ts';
 import { runDetectorStage } from './detector.ts';
 import { runEmbeddedStage } from './embedded.ts';
 import { runKafkaTools } from './kafka-tools.ts';
+import { runPeerStage } from './kstreams-peer.ts';
 import { runLatencyStage } from './latency.ts';
 import { runMemoryStage } from './memory.ts';
 import { runStateScaleStage } from './state-scale.ts';
@@ -40,6 +41,7 @@ const STAGES: Record<StageId, Stage> = {
   i: { title: 'decision API under HTTP load', kafka: true, run: async (c) => void (c.figures.api = await runApiStage(c)) },
   j: { title: 'start-up of fraud commands', kafka: false, run: async (c) => void (c.figures.startup = await runStartupStage(c)) },
   k: { title: 'backtest of a ruleset change', kafka: false, run: async (c) => void (c.figures.backtest = await runBacktestStage(c)) },
+  l: { title: 'the Kafka Streams peer on the same broker', kafka: true, run: async (c) => void (c.figures.peer = await runPeerStage(c)) },
 };
 
 /** Runs the chosen stages in order against one broker, then stops what it started and removes what it made. */

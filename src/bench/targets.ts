@@ -34,6 +34,7 @@ export function ratios(figures: BenchFigures): Ratio[] {
     ['detector-eos/pp-txn', 'detector exactly-once / transactional ProducerPerformance', eos, ppTxn],
     ['detector-alo/consumer', 'detector at-least-once / our consumer alone', alo, ours?.consumer.recordsPerSec],
     ['embedded/pp', 'embedded detector / ProducerPerformance', figures.embedded?.detector.recordsPerSec, pp],
+    ['detector-eos/kstreams', 'detector exactly-once / the Kafka Streams peer (windowed, exactly_once_v2)', eos, figures.peer?.available ? figures.peer.recordsPerSec : undefined],
   ];
   return candidates.flatMap(([id, label, numerator, denominator]) =>
     numerator !== undefined && denominator !== undefined && denominator > 0 ? [{ id, label, value: Math.round((numerator / denominator) * 100) / 100 }] : [],
@@ -70,6 +71,8 @@ export function targetChecks(figures: BenchFigures): TargetCheck[] {
     apiLatencyTarget(apiKafka?.runs.find((run) => run.targetPerSec === 1000)),
     atLeast('api-max-rate', 'decision API ≥ 3,000 requests/s with p99 < 50 ms, Kafka', apiKafka?.maxSustainedPerSec, 3000, '/s'),
     atLeast('backtest-rate', 'backtest ≥ 100,000 transactions/s', figures.backtest?.recordsPerSec, 100_000, '/s'),
+    atLeast('detector-vs-kstreams', 'detector exactly-once ≥ the Kafka Streams peer', ratioOf(all, 'detector-eos/kstreams'), 1, ' ×'),
+    atLeast('detector-vs-kstreams-goal', 'detector exactly-once ≥ 1.5 × the Kafka Streams peer (the goal)', ratioOf(all, 'detector-eos/kstreams'), 1.5, ' ×'),
   ];
 }
 

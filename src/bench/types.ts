@@ -3,7 +3,7 @@
  * second; MB is 2^20 bytes, as Kafka's own tools count it; latencies are milliseconds.
  */
 
-export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'] as const;
+export const STAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'] as const;
 export type StageId = (typeof STAGES)[number];
 
 /** One run of a Kafka performance tool, as the tool reported it. */
@@ -197,6 +197,7 @@ export interface BenchFigures {
   api?: ApiLogFigures[];
   startup?: StartupFigures;
   backtest?: BacktestFigures;
+  peer?: PeerFigures;
 }
 
 /** Stage k: `fraud backtest` of a velocity threshold change over a generated history file. */
@@ -259,3 +260,18 @@ export interface StateScaleFigures {
   restartAllMs: number;
   restartRecords: number;
 }
+
+/** Stage l: the Kafka Streams peer (../shared/peers/kstreams) on the same broker, when it is there. */
+export type PeerFigures =
+  | { available: false; reason: string }
+  | {
+      available: true;
+      /** The peer's mode and guarantee, e.g. "windowed exactly_once_v2". */
+      mode: string;
+      records: number;
+      /** From its first record to its last commit, as the peer measures itself. */
+      seconds: number;
+      recordsPerSec: number;
+      /** The peer's own check of its outputs (each input once, read_committed). */
+      check: string;
+    };

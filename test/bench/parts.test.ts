@@ -43,7 +43,7 @@ describe('bench options', () => {
   const parse = (flags: Record<string, unknown>) => benchOptions(BenchFlagsSchema.parse(flags));
 
   test('every stage by default, in order; --only picks some, always in stage order', () => {
-    assert.deepEqual(parse({}).stages, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']);
+    assert.deepEqual(parse({}).stages, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']);
     assert.deepEqual(parse({ only: 'd, A,c' }).stages, ['a', 'c', 'd']);
     assert.equal(BenchFlagsSchema.safeParse({ only: 'a,z' }).success, false);
   });

@@ -83,6 +83,20 @@ describe('bench report', () => {
     assert.match(at10k?.compared ?? '', /NOT sustained: backlog 40,000 \(4 s\)/);
   });
 
+  test('the Kafka Streams peer: its rate beside the detector exactly-once of the same run, or why it was not measured', () => {
+    const peer = { available: true as const, mode: 'windowed exactly_once_v2', records: 600_000, seconds: 20, recordsPerSec: 30_000, check: 'OK: read_committed legit 1 + fraud 2 = 3 of N=3' };
+    const figures = { detector: { atLeastOnce: aDetectorRun({ recordsPerSec: 40_000 }), exactlyOnce: aDetectorRun({ mode: 'exactly-once', recordsPerSec: 15_000 }) }, peer };
+    const row = reportRows(figures).find((candidate) => candidate.stage === 'l');
+    assert.equal(row?.value, '30,000 tx/s');
+    assert.match(row?.compared ?? '', /15,000\/s = 0\.5 × the peer; its check: OK/);
+    assert.equal(check(targetChecks(figures), 'detector-vs-kstreams').pass, false);
+    assert.equal(check(targetChecks(figures), 'detector-vs-kstreams').measured, '0.5 ×');
+    assert.equal(check(targetChecks({ ...figures, peer: { ...peer, recordsPerSec: 10_000 } }), 'detector-vs-kstreams-goal').pass, true);
+    const absent = reportRows({ peer: { available: false, reason: 'no peer here' } });
+    assert.deepEqual(absent.map((r) => [r.stage, r.value, r.compared]), [['l', 'not measured', 'no peer here']]);
+    assert.equal(check(targetChecks({ peer: { available: false, reason: 'no peer here' } }), 'detector-vs-kstreams').pass, null);
+  });
+
   test('prints the table, the targets and the failed stages', () => {
     const text = textReport(aBenchResult(allFigures(), { failures: [{ stage: 'g', error: 'no chromium' }] }));
     assert.match(text, /Kafka 4\.4\.0 at 127\.0\.0\.1:19292 \(started by the bench\)/);
@@ -111,7 +125,7 @@ describe('bench report', () => {
     const parsed = JSON.parse(jsonReport(aBenchResult())) as { figures: { detector: { atLeastOnce: { recordsPerSec: number } } }; ratios: unknown[]; targets: Array<{ pass: boolean | null }> };
     assert.equal(parsed.figures.detector.atLeastOnce.recordsPerSec, 60_000);
     assert.equal(parsed.ratios.length, 7);
-    assert.equal(parsed.targets.length, 12);
+    assert.equal(parsed.targets.length, 14);
     assert.ok(parsed.targets.every((target) => target.pass !== undefined), 'pass is true, false or null, never missing');
   });
 });
