@@ -10,9 +10,11 @@ import type { ProcessRuns, StartupFigures } from './types.ts';
  * Reports the child's own CPU time and peak RSS on fd 3 as it exits: the one measure of a
  * whole process that Node gives without a wrapper such as /usr/bin/time. Preloaded the same
  * way into every command measured, `node -e 0` included, so its small cost cancels out.
+ * The peak is Linux's VmHWM (this process's own memory): `maxRSS` (getrusage) survives
+ * exec, so a child of a bench grown to 400 MB reported 400 MB.
  */
 const REPORT_USAGE = `data:text/javascript,${encodeURIComponent(
-  "import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify({cpuMs:(u.userCPUTime+u.systemCPUTime)/1000,maxRssKb:u.maxRSS}))})",
+  "import{writeSync,readFileSync}from'node:fs';const hwm=()=>{try{const m=/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status','utf8'));return m?Number(m[1]):undefined}catch{return undefined}};process.on('exit',()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify({cpuMs:(u.userCPUTime+u.systemCPUTime)/1000,maxRssKb:hwm()??u.maxRSS}))})",
 )}`;
 
 interface OneRun {
