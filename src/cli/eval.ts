@@ -10,7 +10,7 @@ import { DEFAULT_MIX, leastIncidentShare, MixFlag, type Mix } from '../generator
 import { customersForSpan } from '../generator/pace.ts';
 import { createLogger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
-import { daysFlag, parseCommandOptions, wholeNumberFlag } from './options.ts';
+import { daysFlag, labelDelayDaysFlag, parseCommandOptions, wholeNumberFlag } from './options.ts';
 
 const EvalFlags = z
   .object({
@@ -36,12 +36,7 @@ const EvalFlags = z
     model: z.string().min(1).optional(),
     train: z.boolean().default(false),
     trainSeed: wholeNumberFlag(0, 2 ** 31 - 1),
-    labelDelayDays: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a number of days')
-      .transform(Number)
-      .pipe(z.number().max(365, 'must be at most 365'))
-      .optional(),
+    labelDelayDays: labelDelayDaysFlag,
     json: z.boolean().default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   })

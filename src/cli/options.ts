@@ -84,6 +84,14 @@ export const wholeNumberFlag = (min: number, max: number) =>
     .optional();
 
 /** A span of simulated time in days (decimals allowed), above 0 and at most ten years, when given. */
+/** Days after a generated transaction its scenario label is known (`knownAt`); 0: at once. */
+export const labelDelayDaysFlag = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of days, 0 or more')
+  .transform(Number)
+  .pipe(z.number().max(365, 'must be at most 365'))
+  .optional();
+
 export const daysFlag = z
   .string()
   .regex(/^\d+(\.\d+)?$/, 'must be a number of days')

@@ -10,12 +10,12 @@ import { randomSeed } from '../generator/random.ts';
 import { replayJsonLines } from '../generator/replay.ts';
 import { DEFAULT_CUSTOMERS } from '../generator/traffic.ts';
 import { leastIncidentShare, MixFlag, resolveMix } from '../generator/scenarios/mix.ts';
-import { ScenarioStream, scenarioEvents, scenarioItems } from '../generator/scenarios/index.ts';
+import { SCENARIO_LABEL_DELAY_DAYS, ScenarioStream, scenarioEvents, scenarioItems } from '../generator/scenarios/index.ts';
 import { openLog, pipelineTopics } from '../log/open.ts';
 import { describeError } from '../log/retry.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { untilStopped } from './lifecycle.ts';
-import { addLogOptions, configAndOptions, daysFlag, wholeNumberFlag } from './options.ts';
+import { addLogOptions, configAndOptions, daysFlag, labelDelayDaysFlag, wholeNumberFlag } from './options.ts';
 import { ProgressReporter } from './progress.ts';
 
 const ProduceOptions = z
@@ -34,9 +34,11 @@ const ProduceOptions = z
     scenarios: z.boolean().default(false),
     rules: z.string().min(1).optional(),
     mix: MixFlag,
+    labelDelayDays: labelDelayDaysFlag,
   })
   .superRefine((options, context) => {
     if (options.scenarios && options.from) context.addIssue({ code: 'custom', path: ['scenarios'], message: 'cannot be combined with --from' });
+    if (options.labelDelayDays !== undefined && !options.scenarios) context.addIssue({ code: 'custom', path: ['labelDelayDays'], message: 'needs --scenarios' });
     for (const name of ['customers', 'days'] as const) {
       if (options.from && options[name] !== undefined) context.addIssue({ code: 'custom', path: [name], message: 'cannot be combined with --from' });
     }
@@ -59,6 +61,7 @@ export function produceCommand(): Command {
     .option('--scenarios', 'mix labelled fraud incidents and benign look-alikes into the traffic; labels go to the labels topic')
     .option('--rules <file>', 'with --scenarios: the ruleset whose blocked accounts the blocklist scenario uses (default: the shipped one)')
     .option('--mix <list>', 'with --scenarios: incidents per 10,000 transactions, e.g. card-testing=8,payroll=0 (default 6 of each)')
+    .option('--label-delay-days <d>', `with --scenarios: days after each transaction its label is known (knownAt), as a chargeback (default ${SCENARIO_LABEL_DELAY_DAYS}; 0: at once)`)
     .option('--verbose', 'print every transaction sent')
     .action(produce);
 }
@@ -119,7 +122,7 @@ function itemsToProduce(config: Config, options: ProduceOptions, seed: number, l
   for (const note of stream.notes) logger.warn(note);
   logger.info({ labels: config.topics.labels }, 'scenarios: labels of fraud incidents and look-alikes go to the labels topic');
   // --count cuts the stream where it is, even inside an incident: the labels sent match the transactions sent.
-  return scenarioItems(scenarioEvents(stream, undefined, plan.untilMs), { transactions: config.topics.transactions, labels: config.topics.labels }, stream.live);
+  return scenarioItems(scenarioEvents(stream, undefined, plan.untilMs), { transactions: config.topics.transactions, labels: config.topics.labels }, stream.live, options.labelDelayDays);
 }
 
 /** Beyond this, Kafka brokers refuse a record timestamp (log.message.timestamp.after.max.ms, 1 h by default). */

@@ -37,3 +37,19 @@ test('produce lists --customers, --days and --count given together, and populati
   assert.match(replay.stderr, /--customers: cannot be combined with --from/);
   assert.match(replay.stderr, /--days: must be a number of days/);
 });
+
+test('produce --scenarios writes the contract\'s labels, known --label-delay-days after their transaction (0: at once)', async (t) => {
+  const dataDir = tempDir(t);
+  const produced = await runFraud(['produce', '--data-dir', dataDir, '--scenarios', '--rate', '0', '--count', '3000', '--seed', '4', '--label-delay-days', '0.5', '--log-level', 'warn']);
+  assert.equal(produced.code, 0, produced.stderr);
+  const consumed = await runFraud(['consume', '--data-dir', dataDir, '--topic', 'queuing.labels', '--from-beginning', '--count', '1', '--timeout', '10']);
+  assert.equal(consumed.code, 0, consumed.stderr);
+  const label = JSON.parse(consumed.stdout.trim().split('\n')[0] ?? '{}') as { id: string; knownAt: string; timestamp: string; source: string; scenario: string };
+  assert.equal(label.source, 'scenario');
+  assert.equal(Date.parse(label.knownAt) - Date.parse(label.timestamp), 12 * HOUR);
+  assert.ok(label.scenario.length > 0);
+  const refused = await runFraud(['produce', '--data-dir', dataDir, '--count', '10', '--label-delay-days', '-1']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--label-delay-days: must be a number of days, 0 or more/);
+  assert.match(refused.stderr, /--label-delay-days: needs --scenarios/);
+});
