@@ -5,7 +5,7 @@ import type { OutputTopics } from '../detector/processor.ts';
 import { loadRulesetFile } from '../detector/rules/load.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
 import { DAY_MS } from '../generator/pace.ts';
-import { ScenarioStream } from '../generator/scenarios/index.ts';
+import type { ScenarioStream } from '../generator/scenarios/index.ts';
 import { FRAUD_SCENARIOS, LOOK_ALIKE_SCENARIOS, type Label, type ScenarioName } from '../generator/scenarios/types.ts';
 import { openEmbeddedLog } from '../log/embedded/index.ts';
 import type { Log } from '../log/types.ts';
@@ -16,6 +16,7 @@ import { detectAll } from './pass.ts';
 import { ConfigSchema } from '../config/schema.ts';
 import { stateOptions } from '../detector/state/options.ts';
 import type { EvalReport, PassReport, StreamFigures } from './report.ts';
+import { evalStream } from './stream.ts';
 import { trainForEval, type TrainedForEval } from './train-model.ts';
 import { loadModelFile, type LoadedModel } from '../detector/model/loaded.ts';
 import { score } from './score.ts';
@@ -38,15 +39,7 @@ export async function runEval(given: EvalOptions): Promise<EvalReport> {
   const log = openEmbeddedLog({ dataDir });
   try {
     await log.ensureTopics(allTopics(EVAL_TOPICS).map((name) => ({ name, partitions: options.partitions })));
-    const stream = new ScenarioStream({
-      seed: options.seed,
-      ratePerSecond: options.ratePerSecond,
-      startTime: options.startTime,
-      customers: options.customers ?? EVAL_DEFAULTS.customers,
-      mix: options.mix,
-      warmupTransactions: options.warmupTransactions,
-      blockedAccounts: ours.definition.lists.blocked.accounts,
-    });
+    const stream = evalStream(options, options.seed, ours);
     const sent = await produce(log, stream, options);
     // Stopped (Ctrl-C) part way: no report, since partial figures would read as real ones.
     options.signal?.throwIfAborted();

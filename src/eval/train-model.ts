@@ -1,14 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScenarioStream } from '../generator/scenarios/index.ts';
+import { DAY_MS } from '../generator/pace.ts';
 import type { Log } from '../log/types.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
 import { runTraining, type TrainReport } from '../train/run.ts';
 import { countRecords, recordsOf } from './collect.ts';
 import { feedStream } from './feed.ts';
 import type { EvalOptions } from './options.ts';
-
-const DAY_MS = 86_400_000;
+import { evalStream } from './stream.ts';
 
 export const TRAIN_TOPICS = { transactions: 'eval.train.transactions', labels: 'eval.train.labels' } as const;
 
@@ -27,15 +26,7 @@ export interface TrainedForEval {
  */
 export async function trainForEval(log: Log, ruleset: Ruleset, options: EvalOptions & { dataDir: string; trainSeed: number; labelDelayDays: number }): Promise<TrainedForEval> {
   const signal = options.signal ?? new AbortController().signal;
-  const stream = new ScenarioStream({
-    seed: options.trainSeed,
-    ratePerSecond: options.ratePerSecond,
-    startTime: options.startTime,
-    customers: options.customers,
-    mix: options.mix,
-    warmupTransactions: options.warmupTransactions,
-    blockedAccounts: ruleset.definition.lists.blocked.accounts,
-  });
+  const stream = evalStream(options, options.trainSeed, ruleset);
   await log.ensureTopics(Object.values(TRAIN_TOPICS).map((name) => ({ name, partitions: options.partitions })));
   await feedStream({ log, stream, count: options.transactions, topics: TRAIN_TOPICS, labelDelayDays: options.labelDelayDays, signal });
   const labelsFile = join(options.dataDir, 'train-labels.jsonl');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { evalCommand } from '../../src/cli/eval.ts';
 import { DEFAULT_RULES_FILE } from '../../src/detector/rules/load.ts';
 import { formatReport } from '../../src/eval/format.ts';
-import { SEED_RULES_FILE, type EvalProgress } from '../../src/eval/options.ts';
+import { SEED_RULES_FILE, type EvalOptions, type EvalProgress } from '../../src/eval/options.ts';
 import type { EvalReport } from '../../src/eval/report.ts';
 import { runEval } from '../../src/eval/run.ts';
 import { isFraudError } from '../../src/errors.ts';
@@ -13,6 +13,20 @@ import { SCENARIO_KINDS } from '../../src/generator/scenarios/index.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 
 const denseMix = Object.fromEntries(SCENARIO_KINDS.map((kind) => [kind, 25]));
+/** A small dense stream: 200 customers make 3,000 transactions three weeks, long enough for victims with a history. */
+const smallEval = (overrides: Partial<EvalOptions>): EvalOptions => ({
+  seed: 5,
+  transactions: 3000,
+  customers: 200,
+  startTime: Date.parse('2026-05-01T00:00:00Z'),
+  partitions: 1,
+  rulesFile: DEFAULT_RULES_FILE,
+  baselineFile: SEED_RULES_FILE,
+  mix: denseMix,
+  warmupTransactions: 300,
+  logger: silentLogger(),
+  ...overrides,
+});
 const evalDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('fraud-eval-'));
 
 test('an evaluation runs both rulesets over the same labelled stream and scores each', async (t) => {
@@ -28,20 +42,7 @@ test('an evaluation runs both rulesets over the same labelled stream and scores 
   const dirsBefore = evalDirs();
   assert.deepEqual(dirsBefore, [], 'a fresh temporary folder');
   const phases = new Set<string>();
-  const report = await runEval({
-    seed: 5,
-    transactions: 3000,
-    // 200 customers: 3,000 transactions are three weeks, long enough for victims with a history.
-    customers: 200,
-    startTime: Date.parse('2026-05-01T00:00:00Z'),
-    partitions: 1,
-    rulesFile: DEFAULT_RULES_FILE,
-    baselineFile: SEED_RULES_FILE,
-    mix: denseMix,
-    warmupTransactions: 300,
-    logger: silentLogger(),
-    onProgress: (progress: EvalProgress) => phases.add(progress.phase),
-  });
+  const report = await runEval(smallEval({ onProgress: (progress: EvalProgress) => phases.add(progress.phase) }));
   assert.ok(report.transactions >= 3000);
   assert.equal(report.customers, 200);
   assert.ok(report.days > 15 && report.days < 30, `${report.days} simulated days`);
@@ -78,21 +79,7 @@ function assertSeedRuleFigures(report: EvalReport): void {
 
 test('with --train, a model trained on another seed is scored alone and with the ruleset, on the same stream', { timeout: 600_000 }, async () => {
   const phases = new Set<string>();
-  const report = await runEval({
-    seed: 5,
-    transactions: 3000,
-    customers: 200,
-    startTime: Date.parse('2026-05-01T00:00:00Z'),
-    partitions: 2,
-    rulesFile: DEFAULT_RULES_FILE,
-    baselineFile: SEED_RULES_FILE,
-    mix: denseMix,
-    warmupTransactions: 300,
-    labelDelayDays: 2,
-    model: { trainSeed: 6 },
-    logger: silentLogger(),
-    onProgress: (progress: EvalProgress) => phases.add(progress.phase),
-  });
+  const report = await runEval(smallEval({ partitions: 2, labelDelayDays: 2, model: { trainSeed: 6 }, onProgress: (progress: EvalProgress) => phases.add(progress.phase) }));
   assert.deepEqual([...phases], ['produce', 'train', 'ours', 'baseline', 'model', 'combined']);
   assert.equal(report.labelDelayDays, 2);
   const trained = report.model?.trainedOn;

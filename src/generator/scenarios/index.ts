@@ -1,5 +1,6 @@
 import type { ProducerItem } from '../items.ts';
 import type { OutgoingRecord } from '../../log/types.ts';
+import { DAY_MS } from '../pace.ts';
 import { ScenarioStream } from './scheduler.ts';
 import type { ScenarioEvent } from './types.ts';
 
@@ -55,7 +56,7 @@ export function contractLabel(event: ScenarioEvent & { label: NonNullable<Scenar
   return {
     id: label.id,
     fraud: label.fraud,
-    knownAt: new Date(at + delayDays * 86_400_000).toISOString(),
+    knownAt: new Date(at + delayDays * DAY_MS).toISOString(),
     source: 'scenario',
     timestamp: transaction.timestamp,
     account: transaction.source,
