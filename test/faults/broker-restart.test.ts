@@ -11,7 +11,7 @@ import { startFraud } from '../helpers/cli.ts';
 import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { eventually, idsOf, readAll } from '../helpers/log.ts';
-import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally } from '../helpers/pipeline.ts';
+import { describeDuplicates, formatTally, pipelineArgs, pipelineEnv, readDecisions, tally } from '../helpers/pipeline.ts';
 import { printedUrl } from '../helpers/processes.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
 import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
@@ -122,12 +122,13 @@ test('the broker stops and starts again mid-run: producer and detector recover b
   assert.deepEqual(await detector.exited, { code: 0, signal: null }, detector.output());
 
   const inputIds = idsOf(await readAll(log, topics.transactions));
-  const figures = tally(inputIds, (await readDecisions(log, topics)).map((decision) => decision.id));
+  const decisions = await readDecisions(log, topics);
+  const figures = tally(inputIds, decisions.map((decision) => decision.id));
   const retries = (producer.output().match(/retrying the batch/g) ?? []).length;
   t.diagnostic(`(b) broker restart [${FAULTS_SCALE.name}]: ${formatTally(figures)}; input records ${inputIds.length}, distinct ${new Set(inputIds).size}`);
   t.diagnostic(`(b) broker stop ${seconds(outage.stopMs)}, start ${seconds(outage.startMs)}, outage ${seconds(outage.outageMs)}; producer retried ${retries} time(s)`);
   t.diagnostic(`(b) recovery after the broker was back: producer ${seconds(producerRecovery)}, detector ${seconds(detectorRecovery)}`);
   assert.equal(inputIds.length, total, 'the producer wrote each transaction once');
   assert.equal(new Set(inputIds).size, total);
-  assert.deepEqual(figures, { inputs: total, outputs: total, unique: total, duplicates: 0, losses: 0 });
+  assert.deepEqual(figures, { inputs: total, outputs: total, unique: total, duplicates: 0, losses: 0 }, `${formatTally(figures)}; ${describeDuplicates(decisions)}\n${detector.output()}`);
 });

@@ -89,3 +89,17 @@ export function tally(inputIds: Iterable<string>, outputIds: string[]): Tally {
 export function formatTally(t: Tally): string {
   return `inputs ${t.inputs}, outputs ${t.outputs}, duplicates ${t.duplicates}, losses ${t.losses}`;
 }
+
+/**
+ * Where the doubled decisions are (topic, partition, offset of each copy), so a failed
+ * exactly-once check says which batches were written twice, not just how many.
+ */
+export function describeDuplicates(decisions: Decided[], limit = 10): string {
+  const byId = new Map<string, Decided[]>();
+  for (const decision of decisions) byId.set(decision.id, [...(byId.get(decision.id) ?? []), decision]);
+  const doubled = [...byId].filter(([, copies]) => copies.length > 1).slice(0, limit);
+  if (doubled.length === 0) return 'no duplicates';
+  return doubled
+    .map(([id, copies]) => `${id}: ${copies.map((copy) => `${copy.record.topic}[${copy.record.partition}]@${copy.record.offset}`).join(', ')}`)
+    .join('; ');
+}

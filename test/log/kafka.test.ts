@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { Consumer, IS_CONTROL, IS_TRANSACTIONAL, type RecordsBatch } from '@platformatic/kafka';
+import { Consumer, IS_CONTROL, IS_TRANSACTIONAL, Producer, type RecordsBatch } from '@platformatic/kafka';
 import { isFraudError } from '../../src/errors.ts';
 import { openKafkaLog, type KafkaLogOptions } from '../../src/log/kafka/index.ts';
+import { commitOffsetsInTransaction } from '../../src/log/kafka/offsets.ts';
+import { closeClient } from '../../src/log/kafka/producer.ts';
 import { clientOptions } from '../../src/log/kafka/options.ts';
 import { createPartitioner, decodePartition } from '../../src/log/kafka/records.ts';
 import { TransactionalCommitter } from '../../src/log/kafka/transactions.ts';
@@ -182,6 +184,34 @@ describe('Kafka log specifics', { timeout: 120_000, ...kafkaTestOptions() }, () 
     await new Promise((resolve) => setTimeout(resolve, 500)); // abort markers land
     assert.deepEqual(await log.read({ topic: output, partition: 0, from: 0, maxRecords: 10 }), [], 'the aborted output is not visible');
     assert.deepEqual(await owner.committed([{ topic: input, partition: 0 }, { topic: input, partition: 1 }]), [], 'no offset committed');
+  });
+  // A commit whose answer was lost (the broker went away under it) may still complete:
+  // reading the offsets from before it would decide its records a second time.
+  test('committed offsets held by a transaction still open are waited for, never read as they stand', async (t) => {
+    const input = await topicWith(1);
+    const groupId = randomTopic('g');
+    const transactionalId = randomTopic('holder');
+    const holder = new Producer({ ...clientOptions(testOptions(), 'holder'), idempotent: true, transactionalId });
+    const groupClient = new Consumer({ ...clientOptions(testOptions(), 'holder-group'), groupId, autocommit: false });
+    t.after(async () => {
+      await closeClient(holder);
+      await closeClient(groupClient);
+    });
+    const open = await holder.beginTransaction();
+    await open.addConsumer(groupClient);
+    const identity = { transactionalId, producerId: holder.producerId ?? -1n, producerEpoch: holder.producerEpoch ?? -1 };
+    // Generation -1 and no member: the group has no members yet, so the coordinator takes it.
+    await commitOffsetsInTransaction(groupClient, identity, { groupId, generationId: -1, memberId: '' }, [{ topic: input, partition: 0, offset: 5 }]);
+
+    const consumer = await log.createConsumer({ topics: [input], groupId, startFrom: 'earliest', exactlyOnce: true });
+    opened.push(consumer);
+    await assert.rejects(
+      consumer.committed([{ topic: input, partition: 0 }]),
+      (error) => isFraudError(error, 'FRAUD_KAFKA_UNAVAILABLE') && error.canRetry && /held by a transaction still open/.test(error.message),
+      'not the offsets from before the transaction',
+    );
+    await open.commit();
+    assert.deepEqual(await consumer.committed([{ topic: input, partition: 0 }]), [{ topic: input, partition: 0, offset: 5 }], 'the offsets the transaction committed');
   });
 });
 

@@ -186,21 +186,24 @@ class KafkaConsumer implements LogConsumer {
    * Committed offsets that no transaction is still moving (requireStable, KIP-447): right
    * after a commit whose end is still being written (a failover slows it), or when taking a
    * partition over from an owner whose last transaction is completing, the offsets it
-   * commits are the ones to start from, not the ones before it. Asked again while unstable,
-   * for up to 5 s (a commit's markers are written within it, failovers aside).
-   * Past that the offsets as they stand: what stays pending that long is a transaction
-   * left open by a producer that is gone (ours, abandoned after a broker failure, until
-   * the broker aborts it), which will not commit, and waiting for it would stall the
-   * detector that must go on to fence it.
+   * commits are the ones to start from, not the ones before it. Our own commit that failed
+   * without a clear answer is finished first (settleAbandoned): otherwise it would hold the
+   * offsets unstable until the broker's transaction timeout, and it may yet commit.
+   * Asked again while unstable for a few seconds, then a retryable error: the caller tries
+   * again later. Never the offsets as they stand: a transaction still completing would
+   * commit past them, and its records would be decided a second time.
    */
   async #stableCommitted(groupId: string, partitions: TopicPartition[]): Promise<Map<string, number>> {
+    await this.#committer.settleAbandoned();
     const deadline = Date.now() + STABLE_OFFSETS_WAIT_MS;
     for (;;) {
       try {
         return await kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, true));
       } catch (error) {
         if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || this.#closed) throw error;
-        if (Date.now() >= deadline) return kafkaCall('reading committed offsets', () => fetchCommitted(this.#client, groupId, partitions, false));
+        if (Date.now() >= deadline) {
+          throw new FraudError('FRAUD_KAFKA_UNAVAILABLE', `the committed offsets of ${describePartitions(partitions)} are held by a transaction still open`, { canRetry: true });
+        }
         await sleep(NOT_READY_RETRY_MS * 4);
       }
     }
@@ -315,6 +318,7 @@ class KafkaConsumer implements LogConsumer {
     const groupId = this.#options.groupId;
     let committed = new Map<string, number>();
     if (groupId !== undefined) {
+      await this.#committer.settleAbandoned();
       try {
         committed = await fetchCommitted(this.#client, groupId, pending.map(([, tp]) => tp), true);
       } catch (error) {
@@ -335,6 +339,13 @@ class KafkaConsumer implements LogConsumer {
   #assertOpen(): void {
     if (this.#closed) throw closedError('consumer');
   }
+}
+
+/** "topic[0, 2]" for a message. */
+function describePartitions(partitions: TopicPartition[]): string {
+  const topics = new Map<string, number[]>();
+  for (const tp of partitions) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
+  return [...topics].map(([topic, numbers]) => `${topic}[${numbers.join(', ')}]`).join(', ');
 }
 
 function uniq(partitions: TopicPartition[]): TopicPartition[] {

@@ -50,6 +50,14 @@ async function sendInRequests(transaction: KafkaTransaction, outputs: OutgoingRe
 /** How a consumer's commitBatch appends its outputs and commits its input positions. */
 export interface BatchCommitter {
   commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void>;
+  /**
+   * Resolves once no commit of ours can still change the committed offsets: a commit
+   * that failed without a clear answer (the broker went away under it) has been finished
+   * by the broker, committed or aborted. Committed offsets read before that may be the
+   * ones from before a transaction that then commits, and reading from them decides its
+   * records twice.
+   */
+  settleAbandoned(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +77,10 @@ export class AtLeastOnceCommitter implements BatchCommitter {
     if (positions.length > 0 && generation) {
       await kafkaCall('committing consumer offsets', () => commitOffsets(this.#client, generation, positions));
     }
+  }
+
+  async settleAbandoned(): Promise<void> {
+    // Offsets are committed after the outputs, outside any transaction: nothing is left pending.
   }
 
   async close(): Promise<void> {
@@ -102,6 +114,10 @@ export class TransactionalCommitter implements BatchCommitter {
   readonly #onResult: (result: TransactionResult) => void;
   readonly #abortRatio: number;
   #producer: KafkaClientProducer | undefined;
+  /** A producer was given up after a failure: its last transaction may still be open, or committing. */
+  #abandoned = false;
+  /** commit and settleAbandoned one at a time: both begin transactions on the one producer. */
+  #turn: Promise<void> = Promise.resolve();
 
   constructor(options: KafkaLogOptions, client: Consumer, groupId: string, onResult: (result: TransactionResult) => void = () => undefined) {
     this.#options = options;
@@ -116,11 +132,16 @@ export class TransactionalCommitter implements BatchCommitter {
 
   async commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
     if (outputs.length === 0 && positions.length === 0) return;
+    await this.#inTurn(() => this.#commit(outputs, positions, generation));
+  }
+
+  async #commit(outputs: OutgoingRecord[], positions: PartitionPosition[], generation: GroupGeneration | undefined): Promise<void> {
     const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
     let transaction: KafkaTransaction | undefined;
     let abortOnPurpose = false;
     const work = (async (): Promise<void> => {
       const open = await producer.beginTransaction();
+      this.#initialised(producer);
       transaction = open;
       const withOffsets = positions.length > 0 && generation !== undefined;
       // AddOffsetsToTxn first: it and AddPartitionsToTxn both go to the transaction
@@ -144,6 +165,53 @@ export class TransactionalCommitter implements BatchCommitter {
     }
     if (abortOnPurpose) this.#abortedOnPurpose();
     this.#onResult('committed');
+  }
+
+  /**
+   * After a failed commit, a new producer of the same transactional id, initialised now
+   * rather than at the next commit: InitProducerId (KIP-360) bumps the epoch, fencing the
+   * abandoned client's late requests, and the broker answers only once the transaction
+   * that client left is complete: aborted if it was open, committed if its commit had
+   * reached the coordinator before the answer was lost. A commit that had got that far
+   * must be found in the committed offsets, or its records would be decided again.
+   */
+  async settleAbandoned(): Promise<void> {
+    if (this.#abandoned) await this.#inTurn(() => this.#settleAbandoned());
+  }
+
+  async #settleAbandoned(): Promise<void> {
+    if (!this.#abandoned) return; // settled by a commit meanwhile
+    const producer = (this.#producer ??= createClientProducer(this.#options, 'transactions', this.#identity));
+    const work = (async (): Promise<void> => {
+      const open = await producer.beginTransaction(); // InitProducerId when the client has no producer id yet
+      this.#initialised(producer);
+      await open.cancel(); // nothing was added: nothing to end on the broker
+    })();
+    work.catch(() => undefined);
+    try {
+      await withinDeadline(work, COMMIT_DEADLINE_MS);
+    } catch (error) {
+      await this.#abandon(producer, undefined, error);
+      throw toFraudError(error, 'finishing the transaction of a producer given up after a failure');
+    }
+  }
+
+  /**
+   * The client holds a producer id and epoch: whatever an abandoned client left is finished
+   * (its InitProducerId saw to it), and they are what a successor takes over from if this
+   * client fails before it learns newer ones, so that the successor fences it too.
+   */
+  #initialised(producer: KafkaClientProducer): void {
+    this.#abandoned = false;
+    const { producerId, producerEpoch } = producer;
+    if (producerId !== undefined && producerEpoch !== undefined) this.#identity = { transactionalId: this.#identity.transactionalId, producerId, producerEpoch };
+  }
+
+  async #inTurn(work: () => Promise<void>): Promise<void> {
+    const previous = this.#turn;
+    const mine = previous.then(work);
+    this.#turn = mine.catch(() => undefined);
+    await mine;
   }
 
   async close(): Promise<void> {
@@ -177,6 +245,7 @@ export class TransactionalCommitter implements BatchCommitter {
     if (this.#producer === producer) {
       this.#producer = undefined;
       this.#identity = this.#nextIdentity(producer, error);
+      this.#abandoned = true;
     }
     this.#retired.close(producer);
   }
