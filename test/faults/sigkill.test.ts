@@ -7,7 +7,7 @@ import { startFraud } from '../helpers/cli.ts';
 import { waitForProgress } from '../helpers/group.ts';
 import { kafkaTestOptions, requireKafka } from '../helpers/kafka.ts';
 import { idsOf, readAll } from '../helpers/log.ts';
-import { formatTally, pipelineArgs, pipelineEnv, readDecisions, tally, type PipelineTopics } from '../helpers/pipeline.ts';
+import { formatTally, pipelineArgs, pipelineEnv, readDecisionsWhenVisible, tally, type PipelineTopics } from '../helpers/pipeline.ts';
 import { FAULTS_SCALE, faultTimeout } from './scale.ts';
 import { openKafkaPipeline } from '../helpers/kafka-pipeline.ts';
 
@@ -69,7 +69,7 @@ test(`SIGKILL of the detector ${FAULTS_SCALE.sigkills} times during ${FAULTS_SCA
   assert.deepEqual(await last.exited, { code: 0, signal: null }, last.output());
   const elapsedMs = Date.now() - started;
 
-  const figures = tally(inputIds, (await readDecisions(log, topics)).map((decision) => decision.id));
+  const figures = tally(inputIds, (await readDecisionsWhenVisible(log, topics, total)).map((decision) => decision.id));
   const deadLetters = (await readAll(log, topics.deadLetter)).length;
   const recoveries = restarts.map((restart) => (restart.recoveryMs / 1000).toFixed(1));
   t.diagnostic(`(a) SIGKILL x${restarts.length} [${FAULTS_SCALE.name}]: ${formatTally(figures)}, dead letters ${deadLetters}`);

@@ -69,6 +69,22 @@ export async function readDecisions(log: Log, topics: PipelineTopics): Promise<D
   });
 }
 
+/**
+ * The decisions once at least `expected` are visible, or when `timeoutMs` has passed. A
+ * detector SIGKILLed mid-transaction leaves it open, and until the broker aborts it (the
+ * transaction timeout, 15 s, checked every 10 s by default) it holds the output
+ * partitions' last stable offset: read_committed readers see nothing committed after it,
+ * even once the group's offsets are all committed.
+ */
+export async function readDecisionsWhenVisible(log: Log, topics: PipelineTopics, expected: number, timeoutMs = 60_000): Promise<Decided[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const decisions = await readDecisions(log, topics);
+    if (decisions.length >= expected || Date.now() >= deadline) return decisions;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 /** What a fault test reports: every input once, none missing, none twice. */
 export interface Tally {
   inputs: number;
