@@ -1,7 +1,7 @@
 import { FeatureVectorizer } from './flatten.ts';
 import type { ModelFile } from './format.ts';
 import { CompiledEnsemble } from './scorer.ts';
-import { TreeExplainer } from './shap.ts';
+import { LeafPathExplainer } from './shap-leaves.ts';
 
 export interface Contribution {
   feature: string;
@@ -24,7 +24,7 @@ export class ModelScorer {
   /** Positions in the model's vector of the features its trees split on, and their values for this transaction. */
   readonly #used: Int32Array;
   readonly #usedValues: Float64Array;
-  #explainer: TreeExplainer | undefined;
+  #explainer: LeafPathExplainer | undefined;
   #phi: Float64Array | undefined;
 
   constructor(model: ModelFile) {
@@ -59,7 +59,7 @@ export class ModelScorer {
    * first (call right after `score`, before the features object moves on).
    */
   topContributions(limit: number): Contribution[] {
-    this.#explainer ??= new TreeExplainer(this.#compiled);
+    this.#explainer ??= new LeafPathExplainer(this.#compiled);
     this.#phi ??= new Float64Array(this.#vector.length);
     const phi = this.#explainer.contributions(this.#vector, this.#phi);
     const order: number[] = [];

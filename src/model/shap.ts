@@ -7,8 +7,10 @@ import type { CompiledEnsemble } from './scorer.ts';
  * values of the trees, with the training rows that reached each node (`cover`) as the
  * background. Chosen over Saabas' path attribution because Shapley values are consistent
  * (a feature the model leans on more never gets less credit) and add up exactly:
- * expectedMargin + Σ contributions = margin. Its cost, O(trees × leaves × depth²), is
- * paid only for the decisions whose reasons are shown.
+ * expectedMargin + Σ contributions = margin. The stream explains with LeafPathExplainer,
+ * the same values computed leaf by leaf at a fraction of this recursion's cost; this port
+ * of the published algorithm is what the tests check that one against, and where the
+ * expected margin comes from.
  */
 export class TreeExplainer {
   readonly #model: CompiledEnsemble;
@@ -18,6 +20,8 @@ export class TreeExplainer {
   readonly #zero: Float64Array;
   readonly #one: Float64Array;
   readonly #weight: Float64Array;
+  /** 1 / k for k up to the deepest path: the algorithm's divisions by small integers become products. */
+  readonly #reciprocal: Float64Array;
 
   constructor(model: CompiledEnsemble) {
     this.#model = model;
@@ -35,6 +39,7 @@ export class TreeExplainer {
     this.#zero = new Float64Array(size);
     this.#one = new Float64Array(size);
     this.#weight = new Float64Array(size);
+    this.#reciprocal = Float64Array.from({ length: maxDepth + 3 }, (_, k) => (k === 0 ? 0 : 1 / k));
   }
 
   /** Adds each feature's contribution for row `x` into `phi` (zeroed first) and returns it. */
@@ -69,13 +74,7 @@ export class TreeExplainer {
     this.#extend(path, depth, parentZero, parentOne, parentFeature);
     const feature = m.feature[node] as number;
     if (feature < 0) {
-      const leaf = m.value[node] as number;
-      for (let i = 1; i <= depth; i++) {
-        const w = this.#unwoundSum(path, depth, i);
-        const k = path + i;
-        const f = this.#feature[k] as number;
-        phi[f] = (phi[f] as number) + w * ((this.#one[k] as number) - (this.#zero[k] as number)) * leaf;
-      }
+      this.#creditLeaf(phi, path, depth, m.value[node] as number);
       return;
     }
     const goesLeft = (x[offset + feature] as number) <= (m.threshold[node] as number);
@@ -100,11 +99,19 @@ export class TreeExplainer {
     this.#recurse(x, offset, phi, cold, path, d + 1, coldZero * incomingZero, 0, feature);
   }
 
+  // Plain loops: a path segment is at most depth + 1 entries, where four copyWithin calls
+  // per node cost more in builtin entry than the copying itself.
   #copy(from: number, to: number, count: number): void {
-    this.#feature.copyWithin(to, from, from + count);
-    this.#zero.copyWithin(to, from, from + count);
-    this.#one.copyWithin(to, from, from + count);
-    this.#weight.copyWithin(to, from, from + count);
+    const feature = this.#feature;
+    const zero = this.#zero;
+    const one = this.#one;
+    const weight = this.#weight;
+    for (let i = 0; i < count; i++) {
+      feature[to + i] = feature[from + i] as number;
+      zero[to + i] = zero[from + i] as number;
+      one[to + i] = one[from + i] as number;
+      weight[to + i] = weight[from + i] as number;
+    }
   }
 
   #extend(path: number, depth: number, zero: number, one: number, feature: number): void {
@@ -113,9 +120,10 @@ export class TreeExplainer {
     this.#zero[path + depth] = zero;
     this.#one[path + depth] = one;
     w[path + depth] = depth === 0 ? 1 : 0;
+    const share = this.#reciprocal[depth + 1] as number;
     for (let i = depth - 1; i >= 0; i--) {
-      w[path + i + 1] = (w[path + i + 1] as number) + (one * (w[path + i] as number) * (i + 1)) / (depth + 1);
-      w[path + i] = (zero * (w[path + i] as number) * (depth - i)) / (depth + 1);
+      w[path + i + 1] = (w[path + i + 1] as number) + one * (w[path + i] as number) * (i + 1) * share;
+      w[path + i] = zero * (w[path + i] as number) * (depth - i) * share;
     }
   }
 
@@ -140,21 +148,40 @@ export class TreeExplainer {
     }
   }
 
-  #unwoundSum(path: number, depth: number, index: number): number {
+  /**
+   * At a leaf: each feature on the path gets the leaf's value times its weight, the path's
+   * weights with that feature unwound (the reference's UnwoundPathSum, inlined, with
+   * reciprocals for its divisions: this O(depth²) loop per leaf is where TreeSHAP spends
+   * its time).
+   */
+  #creditLeaf(phi: Float64Array, path: number, depth: number, leaf: number): void {
     const w = this.#weight;
-    const one = this.#one[path + index] as number;
-    const zero = this.#zero[path + index] as number;
-    let next = w[path + depth] as number;
-    let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
+    const zeroes = this.#zero;
+    const ones = this.#one;
+    const reciprocal = this.#reciprocal;
+    const share = reciprocal[depth + 1] as number;
+    const last = w[path + depth] as number;
+    for (let i = 1; i <= depth; i++) {
+      const k = path + i;
+      const one = ones[k] as number;
+      const zero = zeroes[k] as number;
+      let total = 0;
       if (one !== 0) {
-        const tmp = (next * (depth + 1)) / ((i + 1) * one);
-        total += tmp;
-        next = (w[path + i] as number) - tmp * zero * ((depth - i) / (depth + 1));
+        const scale = (depth + 1) / one;
+        let next = last;
+        // `next` carries from step to step: its chain is kept to one product and one
+        // difference, the coefficients computed beside it.
+        for (let j = depth - 1; j >= 0; j--) {
+          const coefficient = scale * (reciprocal[j + 1] as number);
+          total += next * coefficient;
+          next = (w[path + j] as number) - next * (coefficient * zero * (depth - j) * share);
+        }
       } else if (zero !== 0) {
-        total += (w[path + i] as number) / zero / ((depth - i) / (depth + 1));
+        const scale = (depth + 1) / zero;
+        for (let j = depth - 1; j >= 0; j--) total += (w[path + j] as number) * scale * (reciprocal[depth - j] as number);
       }
+      const f = this.#feature[k] as number;
+      phi[f] = (phi[f] as number) + total * (one - zero) * leaf;
     }
-    return total;
   }
 }

@@ -181,6 +181,19 @@ function defineWindows(target: object, suffixes: readonly string[], read: () => 
   });
 }
 
+/**
+ * An empty group object for getters: a plain object (its constructor is Object, as CEL
+ * requires) whose prototype is its own, so its shape is its own too. Getters are
+ * closures over one context, so two views' groups define the same names with different
+ * functions; from a shared `{}` V8 then cannot share their shapes and turns every group
+ * of the second view into a dictionary (each read a hash lookup and a getter call it
+ * cannot inline). The detector builds a probe view before its own, so that was every
+ * read of every transaction.
+ */
+function groupObject(): object {
+  return Object.create({}) as object;
+}
+
 function defineGetters(target: object, getters: Record<string, () => unknown>): object {
   for (const [name, get] of Object.entries(getters)) Object.defineProperty(target, name, { enumerable: true, get });
   return target;
@@ -198,20 +211,20 @@ export function createFeatures(c: FeatureContext): Features {
     merchant: sharedFeatures(c, 'merchant'),
     device: sharedFeatures(c, 'device'),
     ip: sharedFeatures(c, 'ip'),
-    geo: defineGetters({}, {
+    geo: defineGetters(groupObject(), {
       has_previous: () => c.hasPrevious,
       distance_km: () => c.geo[G.DISTANCE_KM],
       elapsed_s: () => c.geo[G.ELAPSED_S],
       speed_kmh: () => c.geo[G.SPEED_KMH],
     }),
-    channel: defineGetters({}, {
+    channel: defineGetters(groupObject(), {
       in_person: () => c.channel === ChannelClass.IN_PERSON,
       online: () => c.channel === ChannelClass.ONLINE,
       transfer: () => c.channel === ChannelClass.TRANSFER,
       known: () => c.channel !== ChannelClass.UNKNOWN,
     }),
     lists: listGetters(c),
-    time: defineGetters({}, {
+    time: defineGetters(groupObject(), {
       hour_utc: () => new Date(c.eventTime).getUTCHours(),
       hour_local: () => localHour(c.eventTime, c.tx.country),
       night: () => localHour(c.eventTime, c.tx.country) < 6,
@@ -224,7 +237,7 @@ export function createFeatures(c: FeatureContext): Features {
 }
 
 function sourceFeatures(c: FeatureContext): object {
-  const source = {};
+  const source = groupObject();
   defineWindows(source, SOURCE_WINDOWS, () => c.source());
   return defineGetters(source, {
     history: () => c.history[H.COUNT],
@@ -260,7 +273,7 @@ function sourceFeatures(c: FeatureContext): object {
 }
 
 function cardFeatures(c: FeatureContext): object {
-  const card = {};
+  const card = groupObject();
   defineWindows(card, CARD_WINDOWS, () => c.cardWindows());
   return defineGetters(card, {
     history: () => (c.card.entity ? c.card.before : 0),
@@ -273,7 +286,7 @@ function cardFeatures(c: FeatureContext): object {
 }
 
 function sharedFeatures(c: FeatureContext, which: 'merchant' | 'payee' | 'device' | 'ip', more: Record<string, () => unknown> = {}): object {
-  const target = {};
+  const target = groupObject();
   defineWindows(target, SHARED_WINDOWS, () => c.shared(which));
   return defineGetters(target, {
     history: () => (c[which].entity ? c[which].before : 0),
@@ -289,7 +302,7 @@ function listGetters(c: FeatureContext): object {
   const card = (): boolean => typeof c.tx.card === 'string' && c.lists.blockedCards.has(c.tx.card);
   const device = (): boolean => typeof c.tx.device === 'string' && c.lists.blockedDevices.has(c.tx.device);
   const ip = (): boolean => typeof c.tx.ip === 'string' && c.lists.blockedIps.has(c.tx.ip);
-  return defineGetters({}, {
+  return defineGetters(groupObject(), {
     source_blocked: source,
     target_blocked: target,
     card_blocked: card,
