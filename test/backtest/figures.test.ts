@@ -124,7 +124,7 @@ test('--baseline current is the ruleset published on the rules topic (the shippe
     assert.equal(run.code, 0, run.stderr);
     return JSON.parse(run.stdout) as BacktestReport;
   };
-  assert.equal((await backtest()).baseline.version, 'default-1');
+  assert.equal((await backtest()).baseline.version, 'default-2');
   const publish = await runFraud(['rules', 'publish', published, '--data-dir', dir, '--note', 'a test', '--author', 'test']);
   assert.equal(publish.code, 0, publish.stderr);
   const report = await backtest();

@@ -110,7 +110,7 @@ describe('analyst views in headless Chromium', { ...browserTestOptions(), timeou
     const shadow = page.locator('#rules-body tr', { hasText: SHADOW_RULE.id });
     await shadow.locator('td', { hasText: /^3$/ }).waitFor();
     assert.match((await shadow.textContent()) ?? '', /shadow/);
-    assert.match((await page.textContent('#ruleset-version')) ?? '', /default-1\+trial/);
+    assert.match((await page.textContent('#ruleset-version')) ?? '', /default-2\+trial/);
     assert.match((await page.textContent('#versions')) ?? '', /test-1/);
     assert.equal(new URL(page.url()).hash, '#rules', 'the view is kept in the address');
     await screenshot(page, 'dashboard-rules.png');

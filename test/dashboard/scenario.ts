@@ -15,7 +15,7 @@ export const SHADOW_RULE = {
 
 export function rulesetWithShadow(): Ruleset {
   const shipped = loadRulesetFile(DEFAULT_RULES_FILE).definition;
-  return compileRuleset({ ...shipped, version: 'default-1+trial', rules: [...shipped.rules, SHADOW_RULE] });
+  return compileRuleset({ ...shipped, version: 'default-2+trial', rules: [...shipped.rules, SHADOW_RULE] });
 }
 
 export const VELOCITY: Reason = { rule: 'velocity-burst', detail: '7 payments from acct-00042 in 60 s, limit 5' };

@@ -4,6 +4,9 @@ import { isFraudError } from '../../src/errors.ts';
 import { evaluateRules, verdictFor } from '../../src/detector/rules/engine.ts';
 import { DEFAULT_RULES_FILE, loadRulesetFile, parseRulesetText } from '../../src/detector/rules/load.ts';
 import { compileRuleset } from '../../src/detector/rules/ruleset.ts';
+import { newFeatureView, observe } from '../../src/detector/features/extract.ts';
+import { DEFAULT_LIMITS } from '../../src/detector/state/limits.ts';
+import { EntityStore } from '../../src/detector/state/store.ts';
 import { aTransaction } from '../helpers/builders.ts';
 
 const seedRules = loadRulesetFile(new URL('../../rules/seed.yaml', import.meta.url).pathname);
@@ -100,4 +103,25 @@ test('versions come from the file, or from the content when it has none', () => 
   assert.match(a.version, /^sha-/);
   assert.notEqual(a.version, b.version);
   assert.equal(compileRuleset({ version: 'v7', rules: [] }).version, 'v7');
+});
+
+test('the shipped rules read the channel through its vocabulary: a payment without one is not an error, an alias counts', () => {
+  const ruleset = loadRulesetFile(DEFAULT_RULES_FILE);
+  const burst = (channel: string | undefined) => {
+    const store = new EntityStore({ limits: DEFAULT_LIMITS, partitions: 1, memoryBytes: Number.POSITIVE_INFINITY });
+    const view = newFeatureView();
+    const t0 = Date.parse('2026-03-01T10:00:00Z');
+    let outcome: string | undefined;
+    for (let i = 0; i < 6; i++) {
+      const tx = aTransaction({ id: `b${i}`, source: 'BURST', target: `P${i}`, amount: 20, ...(channel ? { channel } : {}) });
+      const f = observe(view, tx, t0 + i * 5000, { store, limits: DEFAULT_LIMITS, settings: ruleset.features, channels: ruleset.channels, lists: ruleset.lists });
+      const evaluation = evaluateRules(ruleset, { tx, f: { ...f, model: { score: 0, loaded: false } } });
+      outcome = evaluation.outcomes.find((o) => o.rule === 'velocity-burst')?.outcome;
+      assert.ok(!evaluation.outcomes.some((o) => o.outcome === 'error'), `no rule errs: ${JSON.stringify(evaluation.outcomes)}`);
+    }
+    return outcome;
+  };
+  assert.equal(burst(undefined), 'hit', 'six payments in 30 s with no channel: a burst');
+  assert.equal(burst('ecommerce'), 'hit');
+  assert.equal(burst('wire'), undefined, 'a wire is a transfer (an alias): a payroll run is not a burst');
 });
