@@ -27,7 +27,7 @@ export class LeafPathExplainer {
   readonly #feature: Int32Array;
   readonly #zero: Float64Array;
   readonly #value: Float64Array;
-  /** Shapley weights by path length m: w_k at weightStart[m] + k. */
+  /** Shapley weights by path length m: w_k at (m − 1)m/2 + k (those of lengths 1..m−1 come first). */
   readonly #weights: Float64Array;
   /** Per node, for the row being explained: 1 if it goes left. */
   readonly #goesLeft: Uint8Array;

@@ -20,8 +20,6 @@ export class TreeExplainer {
   readonly #zero: Float64Array;
   readonly #one: Float64Array;
   readonly #weight: Float64Array;
-  /** 1 / k for k up to the deepest path: the algorithm's divisions by small integers become products. */
-  readonly #reciprocal: Float64Array;
 
   constructor(model: CompiledEnsemble) {
     this.#model = model;
@@ -39,7 +37,6 @@ export class TreeExplainer {
     this.#zero = new Float64Array(size);
     this.#one = new Float64Array(size);
     this.#weight = new Float64Array(size);
-    this.#reciprocal = Float64Array.from({ length: maxDepth + 3 }, (_, k) => (k === 0 ? 0 : 1 / k));
   }
 
   /** Adds each feature's contribution for row `x` into `phi` (zeroed first) and returns it. */
@@ -74,7 +71,13 @@ export class TreeExplainer {
     this.#extend(path, depth, parentZero, parentOne, parentFeature);
     const feature = m.feature[node] as number;
     if (feature < 0) {
-      this.#creditLeaf(phi, path, depth, m.value[node] as number);
+      const leaf = m.value[node] as number;
+      for (let i = 1; i <= depth; i++) {
+        const w = this.#unwoundSum(path, depth, i);
+        const k = path + i;
+        const f = this.#feature[k] as number;
+        phi[f] = (phi[f] as number) + w * ((this.#one[k] as number) - (this.#zero[k] as number)) * leaf;
+      }
       return;
     }
     const goesLeft = (x[offset + feature] as number) <= (m.threshold[node] as number);
@@ -99,19 +102,11 @@ export class TreeExplainer {
     this.#recurse(x, offset, phi, cold, path, d + 1, coldZero * incomingZero, 0, feature);
   }
 
-  // Plain loops: a path segment is at most depth + 1 entries, where four copyWithin calls
-  // per node cost more in builtin entry than the copying itself.
   #copy(from: number, to: number, count: number): void {
-    const feature = this.#feature;
-    const zero = this.#zero;
-    const one = this.#one;
-    const weight = this.#weight;
-    for (let i = 0; i < count; i++) {
-      feature[to + i] = feature[from + i] as number;
-      zero[to + i] = zero[from + i] as number;
-      one[to + i] = one[from + i] as number;
-      weight[to + i] = weight[from + i] as number;
-    }
+    this.#feature.copyWithin(to, from, from + count);
+    this.#zero.copyWithin(to, from, from + count);
+    this.#one.copyWithin(to, from, from + count);
+    this.#weight.copyWithin(to, from, from + count);
   }
 
   #extend(path: number, depth: number, zero: number, one: number, feature: number): void {
@@ -120,10 +115,9 @@ export class TreeExplainer {
     this.#zero[path + depth] = zero;
     this.#one[path + depth] = one;
     w[path + depth] = depth === 0 ? 1 : 0;
-    const share = this.#reciprocal[depth + 1] as number;
     for (let i = depth - 1; i >= 0; i--) {
-      w[path + i + 1] = (w[path + i + 1] as number) + one * (w[path + i] as number) * (i + 1) * share;
-      w[path + i] = zero * (w[path + i] as number) * (depth - i) * share;
+      w[path + i + 1] = (w[path + i + 1] as number) + (one * (w[path + i] as number) * (i + 1)) / (depth + 1);
+      w[path + i] = (zero * (w[path + i] as number) * (depth - i)) / (depth + 1);
     }
   }
 
@@ -148,40 +142,21 @@ export class TreeExplainer {
     }
   }
 
-  /**
-   * At a leaf: each feature on the path gets the leaf's value times its weight, the path's
-   * weights with that feature unwound (the reference's UnwoundPathSum, inlined, with
-   * reciprocals for its divisions: this O(depth²) loop per leaf is where TreeSHAP spends
-   * its time).
-   */
-  #creditLeaf(phi: Float64Array, path: number, depth: number, leaf: number): void {
+  #unwoundSum(path: number, depth: number, index: number): number {
     const w = this.#weight;
-    const zeroes = this.#zero;
-    const ones = this.#one;
-    const reciprocal = this.#reciprocal;
-    const share = reciprocal[depth + 1] as number;
-    const last = w[path + depth] as number;
-    for (let i = 1; i <= depth; i++) {
-      const k = path + i;
-      const one = ones[k] as number;
-      const zero = zeroes[k] as number;
-      let total = 0;
+    const one = this.#one[path + index] as number;
+    const zero = this.#zero[path + index] as number;
+    let next = w[path + depth] as number;
+    let total = 0;
+    for (let i = depth - 1; i >= 0; i--) {
       if (one !== 0) {
-        const scale = (depth + 1) / one;
-        let next = last;
-        // `next` carries from step to step: its chain is kept to one product and one
-        // difference, the coefficients computed beside it.
-        for (let j = depth - 1; j >= 0; j--) {
-          const coefficient = scale * (reciprocal[j + 1] as number);
-          total += next * coefficient;
-          next = (w[path + j] as number) - next * (coefficient * zero * (depth - j) * share);
-        }
+        const tmp = (next * (depth + 1)) / ((i + 1) * one);
+        total += tmp;
+        next = (w[path + i] as number) - tmp * zero * ((depth - i) / (depth + 1));
       } else if (zero !== 0) {
-        const scale = (depth + 1) / zero;
-        for (let j = depth - 1; j >= 0; j--) total += (w[path + j] as number) * scale * (reciprocal[depth - j] as number);
+        total += (w[path + i] as number) / zero / ((depth - i) / (depth + 1));
       }
-      const f = this.#feature[k] as number;
-      phi[f] = (phi[f] as number) + total * (one - zero) * leaf;
     }
+    return total;
   }
 }
