@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -89,6 +89,19 @@ async function restartBroker(settings: OwnBroker['settings'], healthUrl: string)
   return { stopMs, startMs: readyAt - starting, outageMs: readyAt - stopping, readyAt };
 }
 
+/**
+ * Lines where the broker's transaction coordinator skipped a transaction's markers because
+ * a partition had no leader (it takes such a partition for deleted). A single broker
+ * leaves every partition so while it is fenced (its controlled shutdown, or at start-up
+ * the fencing of its previous registration); the transaction is then recorded complete
+ * without its COMMIT or ABORT in the log, which decides records twice or stalls the
+ * group. Kafka's doing, not ours: reported with a failure so that it is told apart.
+ */
+function skippedMarkers(settings: OwnBroker['settings']): string[] {
+  const log = readFileSync(join(settings.kafkaDir, 'logs', 'server.log'), 'utf8');
+  return log.split('\n').filter((line) => line.includes("Couldn't find leader endpoint for partitions"));
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -108,15 +121,19 @@ test('the broker stops and starts again mid-run: producer and detector recover b
   assert.ok((await waitForProgress(decided, Math.floor(total / 5), 60_000)) !== undefined, detector.output());
 
   const outage = await restartBroker(settings, healthUrl);
+  const brokerNote = (): string => {
+    const skipped = skippedMarkers(settings);
+    return skipped.length > 0 ? `\nthe broker skipped transaction markers:\n${skipped.join('\n')}` : '';
+  };
   // Measured from the broker answering again: the producer's next records, the detector's next commit.
   const [producerRecovery, detectorRecovery] = await Promise.all([
     inputEnd(log, topics.transactions).then((produced) => waitForProgress(() => inputEnd(log, topics.transactions), (produced ?? 0) + 1, 120_000)),
     firstCommitAfter(healthUrl, outage.readyAt, 120_000),
   ]);
   assert.ok(producerRecovery !== undefined, `the producer went on: ${producer.output()}`);
-  assert.ok(detectorRecovery !== undefined, `the detector went on: ${detector.output()}`);
+  assert.ok(detectorRecovery !== undefined, `the detector went on: ${detector.output()}${brokerNote()}`);
   assert.deepEqual(await producer.exited, { code: 0, signal: null }, producer.output());
-  assert.ok((await waitForProgress(decided, total, 120_000)) !== undefined, `all decided: ${detector.output()}`);
+  assert.ok((await waitForProgress(decided, total, 120_000)) !== undefined, `all decided: ${detector.output()}${brokerNote()}`);
   assert.ok(await eventually(async () => (await health(healthUrl)).status === 200, 20_000, 250), 'healthy again');
   detector.child.kill('SIGTERM');
   assert.deepEqual(await detector.exited, { code: 0, signal: null }, detector.output());
@@ -128,7 +145,8 @@ test('the broker stops and starts again mid-run: producer and detector recover b
   t.diagnostic(`(b) broker restart [${FAULTS_SCALE.name}]: ${formatTally(figures)}; input records ${inputIds.length}, distinct ${new Set(inputIds).size}`);
   t.diagnostic(`(b) broker stop ${seconds(outage.stopMs)}, start ${seconds(outage.startMs)}, outage ${seconds(outage.outageMs)}; producer retried ${retries} time(s)`);
   t.diagnostic(`(b) recovery after the broker was back: producer ${seconds(producerRecovery)}, detector ${seconds(detectorRecovery)}`);
+  t.diagnostic(`(b) transactions whose markers the broker skipped (a partition without a leader): ${skippedMarkers(settings).length}`);
   assert.equal(inputIds.length, total, 'the producer wrote each transaction once');
   assert.equal(new Set(inputIds).size, total);
-  assert.deepEqual(figures, { inputs: total, outputs: total, unique: total, duplicates: 0, losses: 0 }, `${formatTally(figures)}; ${describeDuplicates(decisions)}\n${detector.output()}`);
+  assert.deepEqual(figures, { inputs: total, outputs: total, unique: total, duplicates: 0, losses: 0 }, `${formatTally(figures)}; ${describeDuplicates(decisions)}${brokerNote()}\n${detector.output()}`);
 });

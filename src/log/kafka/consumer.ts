@@ -202,7 +202,9 @@ class KafkaConsumer implements LogConsumer {
       } catch (error) {
         if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || this.#closed) throw error;
         if (Date.now() >= deadline) {
-          throw new FraudError('FRAUD_KAFKA_UNAVAILABLE', `the committed offsets of ${describePartitions(partitions)} are held by a transaction still open`, { canRetry: true });
+          // Past the broker's transaction timeout nothing but an operator ends it (a broker can lose a marker, node-config.ts).
+          const remedy = 'if this lasts past the transaction timeout, the transaction hangs: kafka-transactions.sh find-hanging, then abort';
+          throw new FraudError('FRAUD_KAFKA_UNAVAILABLE', `the committed offsets of ${describePartitions(partitions)} are held by a transaction still open (${remedy})`, { canRetry: true });
         }
         await sleep(NOT_READY_RETRY_MS * 4);
       }
