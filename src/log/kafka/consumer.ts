@@ -202,7 +202,7 @@ class KafkaConsumer implements LogConsumer {
       } catch (error) {
         if (!hasBrokerError(error, 'UNSTABLE_OFFSET_COMMIT') || this.#closed) throw error;
         if (Date.now() >= deadline) {
-          // Past the broker's transaction timeout nothing but an operator ends it (a broker can lose a marker, node-config.ts).
+          // Past the broker's transaction timeout only an operator ends it: a lone broker can skip a marker (README, Exactly once).
           const remedy = 'if this lasts past the transaction timeout, the transaction hangs: kafka-transactions.sh find-hanging, then abort';
           throw new FraudError('FRAUD_KAFKA_UNAVAILABLE', `the committed offsets of ${describePartitions(partitions)} are held by a transaction still open (${remedy})`, { canRetry: true });
         }
