@@ -84,6 +84,23 @@ export class DetectorFleet {
     );
   }
 
+  /**
+   * What det-`index` says about itself now (its /healthz: assignment, lag, the failure it
+   * retries) and the end of its output: why it did not commit, when it did not.
+   */
+  async describe(index: number): Promise<string> {
+    const run = this.#run(index);
+    let health = 'no health report';
+    try {
+      const url = await printedUrl(run.process, 5_000);
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      health = JSON.stringify(await response.json());
+    } catch (error) {
+      health = `no health report (${error instanceof Error ? error.message : String(error)})`;
+    }
+    return `det-${index}: ${health}; output: ${run.process.output().slice(-3000)}`;
+  }
+
   /** Every process's output, killed ones included: one entry per process run. */
   outputs(): string[] {
     return this.#all.map((run) => run.process.output());

@@ -50,7 +50,7 @@ async function bounceDetectors(context: FaultContext, kills = CLIENT_ROUNDS * co
     await waitFor(async () => ((await context.progress.decided()) ?? 0) >= threshold, 240_000, `${threshold} decided before killing det-${index}`);
     // Its health server reports its own commits only: any commit is one since it (re)started.
     const committed = await context.detectors.firstCommitAfter(index, 0, 120_000);
-    if (committed === undefined) throw new Error(`det-${index} never committed before its kill`);
+    if (committed === undefined) throw new Error(`det-${index} never committed before its kill: ${await context.detectors.describe(index)}`);
     const fault = await context.fault(`SIGKILL det-${index} (round ${Math.floor(kill / context.detectors.size) + 1})`);
     const killedAt = await context.detectors.kill(index);
     fault.struck();
