@@ -1,4 +1,4 @@
-import type autocannon from 'autocannon';
+import { sleep } from '../util/wait.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { ApiRun } from './types.ts';
 
@@ -14,70 +14,109 @@ export interface LoadPlan {
   signal: AbortSignal;
 }
 
-/** Connections for a rate: each sends a tenth of a second's worth, so answers up to 100 ms keep the rate. */
+/**
+ * Connections for a rate: a quarter of it (10 to 1,000), so that answers as slow as the
+ * API's deadline (200 ms) never wait for a free connection: the generator's own queue
+ * would otherwise show as the API's latency.
+ */
 export function connectionsFor(rate: number): number {
-  return Math.min(400, Math.max(10, Math.ceil(rate / 10)));
+  return Math.min(1000, Math.max(10, Math.ceil(rate / 4)));
 }
+
+/** Requests waiting for an answer at most, in seconds of the rate: past it the API is not keeping up. */
+const MAX_BACKLOG_SECONDS = 2;
+const REQUEST_TIMEOUT_MS = 10_000;
+const TICK_MS = 1;
 
 /**
- * POST /v1/decisions at a fixed rate with autocannon (a real HTTP client over real
- * sockets), each request a new transaction. Latency is each 2xx answer's time from
- * request sent to answer read, corrected for coordinated omission: a connection held up
- * by a slow answer counts the requests it could not send as the wait they would have had.
+ * POST /v1/decisions at a fixed rate, open loop (as wrk2 and k6's constant arrival rate):
+ * request n is due at start + n / rate and is sent then, whatever the answers to earlier
+ * ones, over a pool of keep-alive connections (undici, Node's own HTTP client). Latency is
+ * each 2xx answer's time from when its request was due to when the answer was read, so a
+ * generator or server that falls behind shows as latency, not as a quietly lower rate.
+ * (autocannon, used before, paces per connection and per second: each connection sends its
+ * second's quota back to back as soon as the second starts, so "1,000 requests/s" over 100
+ * connections was 100 requests at once, every second.)
  */
 export async function loadAt(plan: LoadPlan): Promise<ApiRun> {
+  // Loaded here, not at start: every `fraud` command imports the bench's stages.
+  const { Pool } = await import('undici');
   const connections = connectionsFor(plan.rate);
+  const base = new URL(plan.url);
+  const path = `${base.pathname}v1/decisions`;
+  const pool = new Pool(base.origin, { connections, pipelining: 1, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
   const histogram = new LatencyHistogram();
   const statuses: Record<string, number> = {};
-  const expectedIntervalMs = (1000 * connections) / plan.rate;
-  let finish: (outcome: { error: unknown; result: autocannon.Result | undefined }) => void = () => undefined;
-  const finished = new Promise<{ error: unknown; result: autocannon.Result | undefined }>((resolve) => {
-    finish = resolve;
-  });
-  // Loaded here, not at start: every `fraud` command imports the bench's stages.
-  const { default: run } = await import('autocannon');
-  const instance = run({
-    url: plan.url,
-    connections,
-    overallRate: plan.rate,
-    duration: plan.seconds,
-    timeout: 10,
-    requests: [{ method: 'POST', path: '/v1/decisions', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: plan.body() }) }],
-  }, (error, result) => finish({ error, result }));
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-    if (statusCode >= 200 && statusCode < 300) histogram.recordCorrected(responseTime, expectedIntervalMs);
-  });
-  const stop = (): void => instance.stop();
-  plan.signal.addEventListener('abort', stop, { once: true });
-  const { error, result } = await finished;
-  plan.signal.removeEventListener('abort', stop);
-  if (error !== null && error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-  if (!result) throw new Error('autocannon gave no result');
-  return apiRun(plan, { result, histogram, statuses, connections });
+  let errors = 0;
+  let notSent = 0;
+  let pending = 0;
+  const inFlight = new Set<Promise<void>>();
+  const post = async (dueAt: number): Promise<void> => {
+    try {
+      const response = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body: plan.body() });
+      await response.body.dump();
+      const status = response.statusCode;
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) histogram.record(performance.now() - dueAt);
+    } catch {
+      errors++;
+    }
+  };
+  const intervalMs = 1000 / plan.rate;
+  const total = Math.ceil(plan.seconds * plan.rate);
+  const maxPending = Math.max(connections, Math.ceil(plan.rate * MAX_BACKLOG_SECONDS));
+  const started = performance.now();
+  let due = 0;
+  try {
+    while (due < total && !plan.signal.aborted) {
+      const now = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
+      for (; due < now; due++) {
+        if (pending >= maxPending) {
+          notSent++; // the API is this far behind: the request is counted as not sent, the rate as not reached
+          continue;
+        }
+        pending++;
+        const request = post(started + due * intervalMs).finally(() => {
+          pending--;
+          inFlight.delete(request);
+        });
+        inFlight.add(request);
+      }
+      await sleep(TICK_MS);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
+  }
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  return apiRun(plan, { histogram, statuses, errors, notSent, connections, elapsedSeconds });
 }
 
-function apiRun(plan: LoadPlan, measured: { result: autocannon.Result; histogram: LatencyHistogram; statuses: Record<string, number>; connections: number }): ApiRun {
-  const { result, histogram, statuses } = measured;
+function apiRun(
+  plan: LoadPlan,
+  measured: { histogram: LatencyHistogram; statuses: Record<string, number>; errors: number; notSent: number; connections: number; elapsedSeconds: number },
+): ApiRun {
+  const { histogram, statuses, errors, notSent } = measured;
   const answered = Object.values(statuses).reduce((sum, n) => sum + n, 0);
-  const ok = result['2xx'];
-  const achievedPerSec = Math.round(answered / result.duration);
+  let ok = 0;
+  for (const [status, count] of Object.entries(statuses)) if (Number(status) >= 200 && Number(status) < 300) ok += count;
+  const achievedPerSec = Math.round(answered / measured.elapsedSeconds);
   const { p50, p99, p999, max } = histogram.summary();
   return {
     log: plan.log,
     targetPerSec: plan.rate,
     achievedPerSec,
-    seconds: Math.round(result.duration * 10) / 10,
+    seconds: Math.round(measured.elapsedSeconds * 10) / 10,
     connections: measured.connections,
     requests: answered,
     decided: ok,
     statuses,
-    errors: result.errors,
+    errors: errors + notSent,
     p50,
     p99,
     p999,
     max,
-    // Every request answered with its decision, at the rate asked.
-    sustained: achievedPerSec >= plan.rate * 0.95 && ok === answered && result.errors === 0,
+    // Every request sent on time and answered with its decision, at the rate asked.
+    sustained: achievedPerSec >= plan.rate * 0.95 && ok === answered && errors === 0 && notSent === 0,
   };
 }

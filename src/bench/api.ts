@@ -22,7 +22,7 @@ const SUSTAINED_P99_MS = 50;
 
 /**
  * Stage (h): the decision API under HTTP load, on the embedded log and on Kafka, exactly
- * once. `fraud detect` and `fraud api` run as their own processes, as deployed; autocannon
+ * once. `fraud detect` and `fraud api` run as their own processes, as deployed; the open-loop load generator
  * in this process posts a new generated transaction per request at fixed rates, then at
  * rising rates until one is not sustained with p99 under 50 ms.
  */
@@ -38,12 +38,12 @@ export async function runApiStage(context: StageContext): Promise<ApiLogFigures[
   }
   throwIfInterrupted(context.signal);
   const topicsOf: PipelineTopics[] = [];
-  figures.push(await withKafkaLog(target, (log) => onLog(context, log, ['--brokers', target.brokers], topicsOf)));
+  figures.push(await withKafkaLog(target, (log) => onLog(context, log, ['--brokers', target.brokers], topicsOf, target.brokerPid)));
   context.createdTopics.push(...topicsOf);
   return figures;
 }
 
-async function onLog(context: StageContext, log: Log, where: string[], created: PipelineTopics[] = []): Promise<ApiLogFigures> {
+async function onLog(context: StageContext, log: Log, where: string[], created: PipelineTopics[] = [], brokerPid?: number): Promise<ApiLogFigures> {
   const topics = freshTopics(`h-${log.kind}`);
   created.push(topics);
   await createTopics(log, dataTopics(topics));
@@ -54,7 +54,7 @@ async function onLog(context: StageContext, log: Log, where: string[], created: 
     const url = await urlOf(api);
     const body = bodies();
     await untilDeciding(url, body, [detector, api], context.signal);
-    return await measure(context, { url, body, log: log.kind, children: [detector, api] });
+    return await measure(context, { url, body, log: log.kind, children: [detector, api], brokerPid });
   } finally {
     await Promise.all([api.stop(), detector.stop()]);
   }
@@ -65,6 +65,8 @@ interface Target {
   body: () => string;
   log: ApiRun['log'];
   children: FraudChild[];
+  /** The Kafka broker's process, when it is the bench's own: its CPU per request is reported too. */
+  brokerPid: number | undefined;
 }
 
 async function measure(context: StageContext, target: Target): Promise<ApiLogFigures> {
@@ -72,18 +74,23 @@ async function measure(context: StageContext, target: Target): Promise<ApiLogFig
   const { signal } = context;
   const at = async (rate: number, seconds: number, label: string): Promise<ApiRun> => {
     context.progress.note(`h ${label} ${target.log}: ${rate} requests/s for ${seconds} s`);
-    const before = await cpuNow(target.children);
+    const before = await cpuNow(target.children, target.brokerPid);
     const measured = await loadAt({ url: target.url, rate, seconds, body: target.body, log: target.log, signal });
-    const after = await cpuNow(target.children);
+    const after = await cpuNow(target.children, target.brokerPid);
     const perRequest = (used: number): number => (measured.requests > 0 ? Math.round((used / measured.requests) * 100) / 100 : 0);
     const run: ApiRun = {
       ...measured,
-      cpuMsPerRequest: { detector: perRequest(after.detector - before.detector), api: perRequest(after.api - before.api), loadGenerator: perRequest(after.self - before.self) },
+      cpuMsPerRequest: {
+        detector: perRequest(after.detector - before.detector),
+        api: perRequest(after.api - before.api),
+        loadGenerator: perRequest(after.self - before.self),
+        ...(target.brokerPid === undefined ? {} : { broker: perRequest(after.broker - before.broker) }),
+      },
     };
     for (const child of target.children) child.assertAlive();
     throwIfInterrupted(signal);
     const cpu = run.cpuMsPerRequest;
-    context.progress.note(`  p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms at ${run.achievedPerSec}/s, ${JSON.stringify(run.statuses)}${run.sustained ? '' : ' (not sustained)'}; CPU ms/request: detector ${cpu?.detector}, api ${cpu?.api}, autocannon ${cpu?.loadGenerator}`);
+    context.progress.note(`  p50 ${run.p50} / p99 ${run.p99} / p99.9 ${run.p999} ms at ${run.achievedPerSec}/s, ${JSON.stringify(run.statuses)}${run.sustained ? '' : ' (not sustained)'}; CPU ms/request: detector ${cpu?.detector}, api ${cpu?.api}, load generator ${cpu?.loadGenerator}${cpu?.broker === undefined ? '' : `, broker ${cpu.broker}`}`);
     return run;
   };
   await at(apiRates[0] ?? 500, apiWarmupSeconds, 'warm-up'); // JIT, connections, the detector's first batches: not counted
@@ -125,10 +132,10 @@ async function urlOf(api: FraudChild): Promise<string> {
   return line;
 }
 
-/** CPU time used so far (ms) by the detector and API processes and by this one (the load generator). */
-async function cpuNow([detector, api]: FraudChild[]): Promise<{ detector: number; api: number; self: number }> {
+/** CPU time used so far (ms) by the detector and API processes, the broker, and this one (the load generator). */
+async function cpuNow([detector, api]: FraudChild[], brokerPid: number | undefined): Promise<{ detector: number; api: number; broker: number; self: number }> {
   const own = process.cpuUsage();
-  return { detector: await cpuMsOf(detector?.pid), api: await cpuMsOf(api?.pid), self: (own.user + own.system) / 1000 };
+  return { detector: await cpuMsOf(detector?.pid), api: await cpuMsOf(api?.pid), broker: await cpuMsOf(brokerPid), self: (own.user + own.system) / 1000 };
 }
 
 /** utime + stime of a process from /proc (Linux), in ms; 0 where it cannot be read. */

@@ -27,7 +27,7 @@ export async function benchBroker(brokers: string[] | undefined, progress: Progr
   const started = await startLocalKafka({ ...BENCH_KAFKA, onProgress: (message) => progress.note(`kafka: ${message}`) });
   progress.note(`kafka: ${started.startedNow ? 'started' : 'reusing'} Kafka ${started.version} at ${started.brokers}`);
   return {
-    target: targetFor([started.brokers]),
+    target: { ...targetFor([started.brokers]), brokerPid: started.pid },
     startedByBench: started.startedNow,
     version: started.version,
     stop: async () => {

@@ -12,6 +12,8 @@ export interface KafkaTarget {
   logOptions: KafkaLogOptions;
   /** The local broker's kafka dir, whose jars run Kafka's tools. */
   kafkaDir: string;
+  /** The broker's process when it is the bench's local one (its CPU is then measured too). */
+  brokerPid?: number;
 }
 
 /** What a stage receives: sizes, the workload, where to report, and the figures so far. */

@@ -224,7 +224,7 @@ function apiRunText(run: ApiRun): string {
   if (others.length > 0) notes.push(`statuses ${others.map(([status, n]) => `${status}×${n}`).join(' ')}`);
   if (run.errors > 0) notes.push(`${run.errors} errors`);
   const cpu = run.cpuMsPerRequest;
-  if (cpu) notes.push(`CPU ms/request detector ${cpu.detector}, api ${cpu.api}, autocannon ${cpu.loadGenerator}`);
+  if (cpu) notes.push(`CPU ms/request detector ${cpu.detector}, api ${cpu.api}, load generator ${cpu.loadGenerator}${cpu.broker === undefined ? '' : `, broker ${cpu.broker}`}`);
   notes.push(run.sustained ? 'sustained' : 'NOT sustained');
   return notes.join(', ');
 }

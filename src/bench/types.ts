@@ -116,7 +116,7 @@ export interface DashboardFigures {
   seconds: number;
 }
 
-/** One fixed-rate run of autocannon against POST /v1/decisions. */
+/** One fixed-rate, open-loop run of the load generator against POST /v1/decisions. */
 export interface ApiRun {
   log: 'kafka' | 'embedded';
   targetPerSec: number;
@@ -129,9 +129,9 @@ export interface ApiRun {
   decided: number;
   /** Answers by HTTP status (503: the fallback, past the deadline; 429: overloaded). */
   statuses: Record<string, number>;
-  /** Connection errors and timeouts. */
+  /** Connection errors, timeouts, and requests not sent because 2 s of them were already waiting. */
   errors: number;
-  /** Of the 2xx answers, corrected for coordinated omission, in ms. */
+  /** Of the 2xx answers, from when each request was due (open loop: no coordinated omission), in ms. */
   p50: number;
   p99: number;
   p999: number;
@@ -140,10 +140,10 @@ export interface ApiRun {
   sustained: boolean;
   /**
    * CPU time per answered request of `fraud detect`, `fraud api` and the bench process
-   * (autocannon), in ms: what the machine must give per decision, whatever else runs on it.
-   * The broker's share is not included.
+   * (the load generator), in ms: what the machine must give per decision, whatever else runs on it.
+   * The broker's share is included when it is the bench's own local broker.
    */
-  cpuMsPerRequest?: { detector: number; api: number; loadGenerator: number };
+  cpuMsPerRequest?: { detector: number; api: number; loadGenerator: number; broker?: number };
 }
 
 export interface ApiLogFigures {
