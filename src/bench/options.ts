@@ -61,7 +61,7 @@ export const FULL_SIZES: Sizes = {
   dashboardWarmupSeconds: 3,
   apiRates: [500, 1000, 2000],
   apiSeconds: 10,
-  apiWarmupSeconds: 3,
+  apiWarmupSeconds: 30,
   apiLadder: [3000, 4000, 5000, 6000, 8000],
   apiLadderSeconds: 5,
   startupRuns: 10,
