@@ -62,20 +62,14 @@ export const FETCH_LIMITS = {
 export const PRODUCE_REQUEST_BYTES = 900_000;
 
 /**
- * Waits before each retry of a request refused with CONCURRENT_TRANSACTIONS, in ms. A
- * transaction that follows another one closely meets it while the broker writes the
- * previous one's markers, which takes a few milliseconds on an idle local broker: the first
- * retry comes after 2 ms (a fixed 20 ms, as the Java client waits, was most of a small
- * transaction's time: measured, AddOffsetsToTxn took 20-30 ms of a 35 ms commit at 50
- * transactions/s), then the waits grow fast, so the client's few retries still cover the
- * ~1 s that markers on three replicas of a busy cluster (or after an abort) can take,
- * instead of failing the batch and replacing the producer.
+ * Exponential backoff with jitter, 25 ms to 1 s. A transaction that follows another one
+ * closely gets CONCURRENT_TRANSACTIONS while the broker writes the previous markers: that
+ * case starts quickly, as the Java client does (20 ms), and doubles up to 400 ms, so the
+ * client's few retries cover the ~1 s that markers on three replicas of a busy cluster
+ * (or after an abort) can take, instead of failing the batch and replacing the producer.
  */
-const CONCURRENT_TRANSACTIONS_DELAYS = [2, 6, 25, 100, 400, 500];
-
-/** Exponential backoff with jitter, 25 ms to 1 s; CONCURRENT_TRANSACTIONS as above. */
 export const retryDelay: RetryDelayGetter = (_client, _operation, attempt, _retries, error) => {
-  if (mentionsConcurrentTransactions(error)) return CONCURRENT_TRANSACTIONS_DELAYS[attempt - 1] ?? 500;
+  if (mentionsConcurrentTransactions(error)) return Math.min(400, 10 * 2 ** attempt);
   const base = Math.min(1000, 25 * 2 ** (attempt - 1));
   return Math.round(base / 2 + Math.random() * (base / 2));
 };
