@@ -21,10 +21,10 @@ const BODY_POOL = 5000;
 const SUSTAINED_P99_MS = 50;
 
 /**
- * Stage (h): the decision API under HTTP load, on the embedded log and on Kafka, exactly
- * once. `fraud detect` and `fraud api` run as their own processes, as deployed; the open-loop load generator
- * in this process posts a new generated transaction per request at fixed rates, then at
- * rising rates until one is not sustained with p99 under 50 ms.
+ * Stage (i): the decision API under HTTP load, on the embedded log and on Kafka, exactly
+ * once. `fraud detect` and `fraud api` run as their own processes, as deployed; the
+ * open-loop load generator in this process posts a new generated transaction per request
+ * at fixed rates, then at rising rates until one is not sustained with p99 under 50 ms.
  */
 export async function runApiStage(context: StageContext): Promise<ApiLogFigures[]> {
   const target = requireKafka(context);

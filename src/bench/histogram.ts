@@ -27,16 +27,6 @@ export class LatencyHistogram {
     this.#histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
   }
 
-  /**
-   * Records a sample of a client that sends one request every `expectedIntervalMs` but
-   * waits for each answer: the requests a slow answer kept it from sending are counted as
-   * the waits they would have seen (HdrHistogram's coordinated-omission correction).
-   */
-  recordCorrected(ms: number, expectedIntervalMs: number): void {
-    const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
-    this.#histogram.recordValueWithExpectedInterval(us, Math.max(1, Math.round(expectedIntervalMs * 1000)));
-  }
-
   get count(): number {
     return this.#histogram.totalCount;
   }

@@ -90,15 +90,8 @@ export class DetectorFleet {
    */
   async describe(index: number): Promise<string> {
     const run = this.#run(index);
-    let health = 'no health report';
-    try {
-      const url = await printedUrl(run.process, 5_000);
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      health = JSON.stringify(await response.json());
-    } catch (error) {
-      health = `no health report (${error instanceof Error ? error.message : String(error)})`;
-    }
-    return `det-${index}: ${health}; output: ${run.process.output().slice(-3000)}`;
+    const report = await printedUrl(run.process, 5_000).then(healthReport, () => undefined);
+    return `det-${index}: ${report ? JSON.stringify(report) : 'no health report'}; output: ${run.process.output().slice(-3000)}`;
   }
 
   /** Every process's output, killed ones included: one entry per process run. */
@@ -120,14 +113,19 @@ export class DetectorFleet {
   }
 }
 
-async function lastCommitAt(url: string): Promise<number | undefined> {
+/** The detector's /healthz report, or undefined when it does not answer. */
+async function healthReport(url: string): Promise<DetectorHealthReport | undefined> {
   try {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
-    const report = (await response.json()) as DetectorHealthReport;
-    return report.detector.lastCommitAt === null ? undefined : Date.parse(report.detector.lastCommitAt);
+    return (await response.json()) as DetectorHealthReport;
   } catch {
     return undefined;
   }
+}
+
+async function lastCommitAt(url: string): Promise<number | undefined> {
+  const at = (await healthReport(url))?.detector.lastCommitAt;
+  return at === null || at === undefined ? undefined : Date.parse(at);
 }
 
 /** Log lines (pino JSON) of the detectors whose message matches, with their times. */
