@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EMBEDDED_LOG_FILE, openEmbeddedLog } from '../../src/log/embedded/index.ts';
 import { Retention } from '../../src/log/embedded/retention.ts';
-import { openDatabase } from '../../src/log/embedded/sqlite.ts';
+import { openDatabase } from '../../src/util/sqlite.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 test('retention deletes the records appended before the period, and offsets go on', async (t) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openDatabase } from '../../src/log/embedded/sqlite.ts';
+import { openDatabase } from '../../src/util/sqlite.ts';
 import { EMBEDDED_LOG_FILE, openEmbeddedLog } from '../../src/log/embedded/index.ts';
 import { Retention } from '../../src/log/embedded/retention.ts';
 import { tempDir } from '../helpers/temp.ts';

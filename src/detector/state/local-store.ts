@@ -1,9 +1,12 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { FraudError } from '../../errors.ts';
 import { tryLock } from '../../util/pid-lock.ts';
+import { openDatabase, type Database, type Statement } from '../../util/sqlite.ts';
 import { CODEC_VERSION } from './codec.ts';
+import { LocalWriter, META_KEY, prepareSchema, type LocalWrite, type LocalWriteReply, type LocalWriteRequest } from './local-writes.ts';
 
 /** What a checkpoint says about the state it holds: where in the input it stands. */
 export interface CheckpointMeta {
@@ -36,36 +39,70 @@ export interface LocalStoreOptions {
   removeOnClose?: boolean;
 }
 
-const META_KEY = 'checkpoint';
+/** Restored entities are written in transactions of this many (one commit per entity would take minutes for millions). */
+const RESTORE_BATCH = 5000;
+
+/** Built (dist/, .js) the writer thread runs as is; from the sources (tests, .ts) through tsx. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WRITER_THREAD = fileURLToPath(new URL(FROM_SOURCE ? './local-writer-thread.ts' : './local-writer-thread.js', import.meta.url));
+
+interface Reads {
+  entity: Statement;
+  keys: Statement;
+  transaction: Statement;
+  meta: Statement;
+}
 
 /**
- * The detector's local, checkpointed state store: LMDB (memory-mapped B+tree, one
- * writer, crash-safe commits) in a folder of its own. Entities live here past the memory
- * budget and between runs; a restart reads them lazily, as decisions need them, so it
- * does not re-read the history. Writes are only ever a checkpoint: every changed entity
- * and the position they stand at, in one LMDB transaction, so the store is always the
- * state of one position of the input. Several detectors on one machine each take a slot
- * (`<stateDir>/<group>/<n>`) held by a pid lock; a restarted detector finds its own again.
+ * The detector's local, checkpointed state store: SQLite (WAL journal) in a folder of its
+ * own. Entities live here past the memory budget and between runs; a restart reads them
+ * lazily, as decisions need them, so it does not re-read the history. Writes are only
+ * ever a checkpoint: every changed entity and the position they stand at, in one SQLite
+ * transaction, so the store is always the state of one position of the input, whatever
+ * kills the process. Reads are synchronous, on the detector's thread; writes go to a
+ * writer thread (local-writer-thread.ts) in order and resolve once committed. Several
+ * detectors on one machine each take a slot (`<stateDir>/<group>/<n>`) held by a pid
+ * lock; a restarted detector finds its own again.
+ *
+ * Why SQLite and not LMDB (used before): lmdb-js's own freelist code failed a commit with
+ * MDB_BAD_TXN ("reserved freelist had a data entry with zero-size") in the cluster test
+ * after a detector was killed, a family of failures its maintainers track as open; the
+ * embedded log already runs on SQLite, so it is one engine fewer to trust.
  */
 export class LocalStore {
   readonly dir: string;
-  readonly #root: RootDatabase;
-  readonly #entities: Database<Buffer, string>;
-  readonly #meta: Database<CheckpointMeta, string>;
-  readonly #transactions: Database<Buffer, string>;
+  readonly #file: string;
+  readonly #db: Database;
+  readonly #reads: Reads;
   readonly #release: () => void;
+  #meta: CheckpointMeta | undefined;
+  #restoring: Array<readonly [string, Buffer | null]> = [];
+  #worker: Worker | undefined;
+  #workerFailure: Error | undefined;
+  #nextId = 0;
+  readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  #last: Promise<void> = Promise.resolve();
   #removeOnClose = false;
-  #pending: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   private constructor(dir: string, release: () => void) {
     this.dir = dir;
     this.#release = release;
+    this.#file = join(dir, 'state.sqlite');
     try {
-      this.#root = open({ path: join(dir, 'state.lmdb'), noSubdir: false, compression: false, mapSize: 2 ** 30 });
-      this.#entities = this.#root.openDB<Buffer, string>({ name: 'entities', encoding: 'binary' });
-      this.#meta = this.#root.openDB<CheckpointMeta, string>({ name: 'meta', encoding: 'json' });
-      this.#transactions = this.#root.openDB<Buffer, string>({ name: 'tx', encoding: 'binary' });
+      // The LMDB store of earlier versions: its state comes back from the changelog.
+      const legacy = join(dir, 'state.lmdb');
+      if (existsSync(legacy)) rmSync(legacy, { recursive: true, force: true });
+      this.#db = openDatabase(this.#file);
+      prepareSchema(this.#db);
+      this.#reads = {
+        entity: this.#db.prepare('SELECT value FROM entities WHERE key = ?').raw(),
+        keys: this.#db.prepare('SELECT key FROM entities').raw(),
+        transaction: this.#db.prepare('SELECT value FROM transactions WHERE id = ?').raw(),
+        meta: this.#db.prepare('SELECT value FROM meta WHERE key = ?').raw(),
+      };
+      const row = this.#reads.meta.get(META_KEY) as [string] | undefined;
+      this.#meta = row ? (JSON.parse(row[0]) as CheckpointMeta) : undefined;
     } catch (cause) {
       release();
       throw new FraudError('FRAUD_STATE_IO', `cannot open the local state store in ${dir}`, { cause });
@@ -82,91 +119,156 @@ export class LocalStore {
       const store = new LocalStore(dir, release);
       store.#removeOnClose = options.removeOnClose ?? false;
       const meta = store.meta();
-      // A store of another topic, partition count or format cannot be continued: start it afresh.
-      if (meta && (meta.topic !== options.topic || meta.partitions !== options.partitions || meta.format !== CODEC_VERSION)) store.#wipe();
+      // A store of another topic, partition count or format cannot be continued: start it afresh (before any write is queued).
+      if (meta && (meta.topic !== options.topic || meta.partitions !== options.partitions || meta.format !== CODEC_VERSION)) {
+        new LocalWriter(store.#db).apply({ kind: 'wipe' });
+        store.#meta = undefined;
+      }
       return store;
     }
     throw new FraudError('FRAUD_STATE_LOCKED', `every state slot under ${groupDir} is held by a running detector`);
   }
 
   meta(): CheckpointMeta | undefined {
-    return this.#meta.get(META_KEY);
+    return this.#meta;
   }
 
   get(key: string): Buffer | undefined {
-    return this.#entities.getBinary(key);
+    return (this.#reads.entity.get(key) as [Buffer] | undefined)?.[0];
   }
 
   /** A transaction of the label index (tx-index.ts), by id. */
   getTransaction(id: string): Buffer | undefined {
-    return this.#transactions.getBinary(id);
+    return (this.#reads.transaction.get(id) as [Buffer] | undefined)?.[0];
   }
 
   /** Every stored key (a full flush of the state when a detector becomes the changelog's writer). */
-  keys(): Iterable<string> {
-    return this.#entities.getKeys() as Iterable<string>;
+  *keys(): Generator<string> {
+    for (const row of this.#reads.keys.iterate() as IterableIterator<[string]>) yield row[0];
   }
 
   /**
-   * Writes a checkpoint: the entities (null removes one) and the meta, in one LMDB
-   * transaction (all writes of one event turn commit together). Resolves once durable.
+   * Writes a checkpoint: the entities (null removes one), the label index's transactions
+   * and the meta, in one SQLite transaction: the meta commits with them or none does.
+   * Resolves once committed; reads see it from then on.
    */
   checkpoint(
     entries: ReadonlyArray<readonly [string, Buffer | null]>,
     meta: CheckpointMeta,
     transactions: ReadonlyArray<readonly [string, Buffer]> = [],
   ): Promise<void> {
-    this.#assertOpen();
-    // Written in one event turn, so in one LMDB transaction: the meta (last) commits with them or none does.
-    for (const [key, value] of entries) void (value === null ? this.#entities.remove(key) : this.#entities.put(key, value));
-    for (const [id, value] of transactions) void this.#transactions.put(id, value);
-    const written = this.#meta.put(META_KEY, meta).then((ok) => {
-      if (!ok) throw new FraudError('FRAUD_STATE_IO', 'the local state store refused a checkpoint');
+    if (this.#closed) return Promise.reject(closedError());
+    this.#queueRestored();
+    return this.#send({ kind: 'write', entities: entries, transactions, meta: JSON.stringify(meta) }).then(() => {
+      this.#meta = meta;
     });
-    this.#pending = written.catch(() => undefined);
-    return written;
   }
 
-  /** Writes an entity outside a checkpoint (a restore from the changelog, before the first checkpoint). */
+  /** Writes an entity outside a checkpoint (a restore from the changelog, before the first checkpoint); durable after flushed(). */
   restore(key: string, value: Buffer | null): void {
     this.#assertOpen();
-    this.#pending = (value === null ? this.#entities.remove(key) : this.#entities.put(key, value)).catch(() => false);
+    this.#restoring.push([key, value]);
+    if (this.#restoring.length >= RESTORE_BATCH) this.#queueRestored();
   }
 
-  /** Resolves once every write so far is durable. */
-  async flushed(): Promise<void> {
-    await this.#pending;
-    await this.#root.flushed;
-  }
-
-  /** Forgets everything (a store of another input, or one the changelog replaces). */
-  #wipe(): void {
-    this.#entities.clearSync();
-    this.#meta.clearSync();
-    this.#transactions.clearSync();
+  /** Resolves once every write so far is committed. */
+  flushed(): Promise<void> {
+    this.#queueRestored();
+    return this.#last;
   }
 
   wipe(): Promise<void> {
-    this.#assertOpen();
-    return this.#root.transaction(() => {
-      this.#entities.clearSync();
-      this.#meta.clearSync();
-      this.#transactions.clearSync();
+    if (this.#closed) return Promise.reject(closedError());
+    this.#restoring = [];
+    return this.#send({ kind: 'wipe' }).then(() => {
+      this.#meta = undefined;
     });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#queueRestored();
     this.#closed = true;
-    await this.#pending;
-    await this.#root.close();
-    this.#release();
-    if (this.#removeOnClose) rmSync(this.dir, { recursive: true, force: true });
+    try {
+      await this.#last;
+    } finally {
+      const worker = this.#worker;
+      this.#worker = undefined;
+      if (worker) {
+        const exited = new Promise((resolve) => worker.once('exit', resolve));
+        worker.ref();
+        worker.postMessage('close');
+        await exited;
+      }
+      this.#db.close();
+      this.#release();
+      if (this.#removeOnClose) rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  #queueRestored(): void {
+    if (this.#restoring.length === 0) return;
+    const entities = this.#restoring;
+    this.#restoring = [];
+    // Its failure is flushed()'s (and the next checkpoint's: writes are applied in order, a failed one is not skipped silently).
+    void this.#send({ kind: 'write', entities, transactions: [] }).catch(() => undefined);
+  }
+
+  /** Queues a write on the writer thread; resolves once it is committed. */
+  #send(write: LocalWrite): Promise<void> {
+    if (this.#workerFailure) return Promise.reject(this.#workerFailure);
+    const worker = this.#writerThread();
+    const id = ++this.#nextId;
+    const done = new Promise<void>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+    if (this.#waiting.size === 1) worker.ref();
+    worker.postMessage({ id, write } satisfies LocalWriteRequest);
+    // flushed() waits for every write, failed or not; the first failure since is what it reports.
+    const previous = this.#last;
+    this.#last = Promise.allSettled([previous, done]).then(([before, now]) => {
+      if (before.status === 'rejected') throw before.reason;
+      if (now.status === 'rejected') throw now.reason;
+    });
+    this.#last.catch(() => undefined);
+    return done;
+  }
+
+  #writerThread(): Worker {
+    if (this.#worker) return this.#worker;
+    const workerData = { file: this.#file };
+    // From the sources, the thread registers tsx itself first: Node 20 does not apply a parent's module hooks to a worker's entry.
+    const worker = FROM_SOURCE
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(WRITER_THREAD).href)}); })`, { eval: true, workerData })
+      : new Worker(WRITER_THREAD, { workerData });
+    worker.on('message', (reply: LocalWriteReply) => {
+      const waiting = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      // Idle, the thread must not keep the process alive; busy, it must (a write is awaited).
+      if (this.#waiting.size === 0) worker.unref();
+      if (!waiting) return;
+      if (reply.error === undefined) waiting.resolve();
+      else waiting.reject(new FraudError('FRAUD_STATE_IO', `the local state store in ${this.dir} refused a write: ${reply.error}`));
+    });
+    const fail = (cause: unknown): void => {
+      this.#workerFailure ??= new FraudError('FRAUD_STATE_IO', `the local state store's writer thread in ${this.dir} stopped`, { cause });
+      for (const waiting of this.#waiting.values()) waiting.reject(this.#workerFailure);
+      this.#waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.#waiting.size > 0 || !this.#closed) fail(new Error(`exit code ${code}`));
+    });
+    worker.unref();
+    this.#worker = worker;
+    return worker;
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new FraudError('FRAUD_STATE_IO', 'the local state store is closed');
+    if (this.#closed) throw closedError();
   }
+}
+
+function closedError(): FraudError {
+  return new FraudError('FRAUD_STATE_IO', 'the local state store is closed');
 }
 
 function safeName(name: string): string {

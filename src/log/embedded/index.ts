@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openDatabase, type Database } from './sqlite.ts';
+import { openDatabase, type Database } from '../../util/sqlite.ts';
 import { FraudError } from '../../errors.ts';
 import type { ConsumerOptions, Log, LogConsumer, LogHealth, LogProducer, LogRecord, PartitionBounds, TopicPartition, TopicSpec } from '../types.ts';
 import { EmbeddedConsumer } from './consumer.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Database, Statement } from './sqlite.ts';
+import type { Database, Statement } from '../../util/sqlite.ts';
 import type { TopicPartition } from '../types.ts';
 
 export interface MembershipOptions {

@@ -1,4 +1,4 @@
-import type { Database, Statement } from './sqlite.ts';
+import type { Database, Statement } from '../../util/sqlite.ts';
 
 export interface RetentionOptions {
   /** Records older than this (by append time) are deleted, as Kafka's retention.ms does. */

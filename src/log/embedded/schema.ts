@@ -1,4 +1,4 @@
-import type { Database } from './sqlite.ts';
+import type { Database } from '../../util/sqlite.ts';
 
 /**
  * One SQLite file holds the whole log. WAL lets several processes read while one

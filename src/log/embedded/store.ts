@@ -1,4 +1,4 @@
-import type { Database } from './sqlite.ts';
+import type { Database } from '../../util/sqlite.ts';
 import { FraudError } from '../../errors.ts';
 import { keyToBuffer, partitionForKey } from '../partitioner.ts';
 import type { LogRecord, OutgoingRecord, PartitionBounds, PartitionPosition, TopicSpec } from '../types.ts';

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import type { DatabaseSyncInstance, StatementSyncInstance } from '@photostructure/sqlite';
-import { FraudError } from '../../errors.ts';
+import { FraudError } from '../errors.ts';
 
 /**
- * The little of SQLite the embedded log uses, shaped like better-sqlite3 (which it used
- * before) so its callers read the same: prepared statements, `transaction(fn).immediate()`,
+ * The little of SQLite the embedded log and the detector's local state store use, shaped
+ * like better-sqlite3 (which the log used before) so its callers read the same: prepared statements, `transaction(fn).immediate()`,
  * `pragma()`. Two engines behind it, with one API (node:sqlite's `DatabaseSync`):
  *
  * - `node:sqlite`, built into Node 24.15 and later (and 26), where it is a release
@@ -27,6 +27,8 @@ export interface Statement {
   run(...params: SqliteValue[]): RunResult;
   get(...params: SqliteValue[]): unknown;
   all(...params: SqliteValue[]): unknown[];
+  /** Rows one at a time (a scan of a large table without holding it all). */
+  iterate(...params: SqliteValue[]): IterableIterator<unknown>;
   /** Rows as arrays instead of objects (one allocation less per row), from now on. */
   raw(on?: boolean): Statement;
 }
@@ -182,6 +184,10 @@ class SqliteStatement implements Statement {
     const rows = this.#statement.all(...params) as Row[];
     for (const row of rows) this.#buffers(row);
     return rows;
+  }
+
+  *iterate(...params: SqliteValue[]): IterableIterator<unknown> {
+    for (const row of this.#statement.iterate(...params) as IterableIterator<Row>) yield this.#buffers(row);
   }
 
   raw(on = true): Statement {
