@@ -4,8 +4,9 @@ import { FraudError } from '../errors.ts';
 
 /**
  * The little of SQLite the embedded log and the detector's local state store use, shaped
- * like better-sqlite3 (which the log used before) so its callers read the same: prepared statements, `transaction(fn).immediate()`,
- * `pragma()`. Two engines behind it, with one API (node:sqlite's `DatabaseSync`):
+ * like better-sqlite3 (which the log used before) so its callers read the same: prepared
+ * statements, `transaction(fn).immediate()`, `pragma()`. Two engines behind it, with one
+ * API (node:sqlite's `DatabaseSync`):
  *
  * - `node:sqlite`, built into Node 24.15 and later (and 26), where it is a release
  *   candidate and loads without a warning: nothing to install or compile.
