@@ -81,7 +81,10 @@ export class LocalStore {
   #workerFailure: Error | undefined;
   #nextId = 0;
   readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Settles when the last write queued does (the thread applies them in order: every earlier one is done too). */
   #last: Promise<void> = Promise.resolve();
+  /** A restore batch refused since the last flushed(): its caller is flushed(). */
+  #restoreFailure: Error | undefined;
   #removeOnClose = false;
   #closed = false;
 
@@ -171,10 +174,13 @@ export class LocalStore {
     if (this.#restoring.length >= RESTORE_BATCH) this.#queueRestored();
   }
 
-  /** Resolves once every write so far is committed. */
-  flushed(): Promise<void> {
+  /** Resolves once every write so far is committed; rejects if a restored entity was not. */
+  async flushed(): Promise<void> {
     this.#queueRestored();
-    return this.#last;
+    await this.#last;
+    const failure = this.#restoreFailure;
+    this.#restoreFailure = undefined;
+    if (failure) throw failure;
   }
 
   wipe(): Promise<void> {
@@ -189,29 +195,28 @@ export class LocalStore {
     if (this.#closed) return;
     this.#queueRestored();
     this.#closed = true;
-    try {
-      await this.#last;
-    } finally {
-      const worker = this.#worker;
-      this.#worker = undefined;
-      if (worker) {
-        const exited = new Promise((resolve) => worker.once('exit', resolve));
-        worker.ref();
-        worker.postMessage('close');
-        await exited;
-      }
-      this.#db.close();
-      this.#release();
-      if (this.#removeOnClose) rmSync(this.dir, { recursive: true, force: true });
+    await this.#last;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    // A thread that stopped on its own (#workerFailure) has no exit left to wait for.
+    if (worker && !this.#workerFailure) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
     }
+    this.#db.close();
+    this.#release();
+    if (this.#removeOnClose) rmSync(this.dir, { recursive: true, force: true });
   }
 
   #queueRestored(): void {
     if (this.#restoring.length === 0) return;
     const entities = this.#restoring;
     this.#restoring = [];
-    // Its failure is flushed()'s (and the next checkpoint's: writes are applied in order, a failed one is not skipped silently).
-    void this.#send({ kind: 'write', entities, transactions: [] }).catch(() => undefined);
+    this.#send({ kind: 'write', entities, transactions: [] }).catch((error: unknown) => {
+      this.#restoreFailure ??= error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /** Queues a write on the writer thread; resolves once it is committed. */
@@ -222,13 +227,7 @@ export class LocalStore {
     const done = new Promise<void>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
     if (this.#waiting.size === 1) worker.ref();
     worker.postMessage({ id, write } satisfies LocalWriteRequest);
-    // flushed() waits for every write, failed or not; the first failure since is what it reports.
-    const previous = this.#last;
-    this.#last = Promise.allSettled([previous, done]).then(([before, now]) => {
-      if (before.status === 'rejected') throw before.reason;
-      if (now.status === 'rejected') throw now.reason;
-    });
-    this.#last.catch(() => undefined);
+    this.#last = done.catch(() => undefined);
     return done;
   }
 
