@@ -1,14 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import { FraudError } from '../errors.ts';
 import type { HistoryBatch, ReaderRequest } from './reader-protocol.ts';
 import type { HistoryRecord } from './source.ts';
-
-/** Built (dist/, .js) the worker runs as is; from the sources (tests, .ts) through tsx. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './reader-worker.ts' : './reader-worker.js', import.meta.url));
+import { moduleWorker } from '../util/worker.ts';
 
 /**
  * The transactions topic as `topicHistory` gives it, read, validated and merged on a
@@ -18,8 +13,7 @@ const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './reader-worker.ts' : './rea
  * returns).
  */
 export async function* threadedTopicHistory(config: Config, request: ReaderRequest): AsyncGenerator<HistoryRecord> {
-  const needsTsx = FROM_SOURCE && !process.execArgv.some((arg) => arg.includes('tsx'));
-  const worker = new Worker(WORKER, { workerData: { ...request, config }, execArgv: needsTsx ? [...process.execArgv, '--import', import.meta.resolve('tsx')] : undefined });
+  const worker = moduleWorker(import.meta.url, 'reader-worker', { ...request, config });
   const batches: HistoryBatch[] = [];
   let failure: unknown;
   let exited = false;

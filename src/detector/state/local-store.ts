@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FraudError } from '../../errors.ts';
 import { tryLock } from '../../util/pid-lock.ts';
 import { openDatabase, type Database, type Statement } from '../../util/sqlite.ts';
+import { moduleWorker } from '../../util/worker.ts';
 import { CODEC_VERSION } from './codec.ts';
 import { LocalWriter, META_KEY, prepareSchema, type LocalWrite, type LocalWriteReply, type LocalWriteRequest } from './local-writes.ts';
 
@@ -41,10 +41,6 @@ export interface LocalStoreOptions {
 
 /** Restored entities are written in transactions of this many (one commit per entity would take minutes for millions). */
 const RESTORE_BATCH = 5000;
-
-/** Built (dist/, .js) the writer thread runs as is; from the sources (tests, .ts) through tsx. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WRITER_THREAD = fileURLToPath(new URL(FROM_SOURCE ? './local-writer-thread.ts' : './local-writer-thread.js', import.meta.url));
 
 interface Reads {
   entity: Statement;
@@ -233,11 +229,7 @@ export class LocalStore {
 
   #writerThread(): Worker {
     if (this.#worker) return this.#worker;
-    const workerData = { file: this.#file };
-    // From the sources, the thread registers tsx itself first: Node 20 does not apply a parent's module hooks to a worker's entry.
-    const worker = FROM_SOURCE
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(WRITER_THREAD).href)}); })`, { eval: true, workerData })
-      : new Worker(WRITER_THREAD, { workerData });
+    const worker = moduleWorker(import.meta.url, 'local-writer-thread', { file: this.#file });
     worker.on('message', (reply: LocalWriteReply) => {
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../util/sqlite.ts';
-import { LocalWriter, type LocalWriteReply, type LocalWriteRequest } from './local-writes.ts';
+import { configureConnection, LocalWriter, type LocalWriteReply, type LocalWriteRequest } from './local-writes.ts';
 
 /**
  * The local store's writes, on a thread of their own: a checkpoint of tens of thousands of
@@ -11,9 +11,7 @@ import { LocalWriter, type LocalWriteReply, type LocalWriteRequest } from './loc
 const port = parentPort;
 if (!port) throw new Error('local-writer-thread runs as a worker thread');
 const db = openDatabase((workerData as { file: string }).file);
-db.pragma('busy_timeout = 10000');
-db.pragma('synchronous = NORMAL');
-db.pragma('cache_size = -65536');
+configureConnection(db);
 const writer = new LocalWriter(db);
 port.on('message', (request: LocalWriteRequest | 'close') => {
   if (request === 'close') {

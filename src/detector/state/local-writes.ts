@@ -25,14 +25,19 @@ export interface LocalWriteReply {
 
 export const META_KEY = 'checkpoint';
 
-/** The store's tables and pragmas, set up by whichever connection opens it first. */
-export function prepareSchema(db: Database): void {
+/** The settings SQLite keeps per connection: both the store's and its writer thread's. */
+export function configureConnection(db: Database): void {
   db.pragma('busy_timeout = 10000');
-  db.pragma('journal_mode = WAL');
   // A commit survives the process's death (SIGKILL); a power loss at worst takes back the last checkpoints, never a torn one.
   db.pragma('synchronous = NORMAL');
   // Entities are written in random key order: a page cache that holds the tree's inner pages saves most of the reads.
   db.pragma('cache_size = -65536');
+}
+
+/** The store's tables and journal, set up by the connection that opens it first. */
+export function prepareSchema(db: Database): void {
+  configureConnection(db);
+  db.pragma('journal_mode = WAL');
   // Rowid tables: entities are a few hundred bytes, past what WITHOUT ROWID tables store well (3x slower writes measured).
   db.exec(`
     CREATE TABLE IF NOT EXISTS entities (key TEXT PRIMARY KEY, value BLOB NOT NULL);
