@@ -1,3 +1,4 @@
+import { COMPLETE_LAYOUT_MAX_DEPTH, CompleteTrees, ensembleDepth } from './complete-trees.ts';
 import type { Ensemble } from './types.ts';
 
 /**
@@ -27,6 +28,8 @@ export class CompiledEnsemble {
   readonly #packedValue: Float64Array;
   readonly #packedNode: Int32Array;
   readonly #packedRoots: Int32Array;
+  /** The faster layout, for all but very deep trees (see CompleteTrees). */
+  readonly #complete: CompleteTrees | undefined;
 
   constructor(ensemble: Ensemble) {
     const total = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
@@ -58,10 +61,17 @@ export class CompiledEnsemble {
     });
     this.width = width;
     [this.#packedValue, this.#packedNode, this.#packedRoots] = pack(ensemble);
+    const depth = ensembleDepth(ensemble);
+    this.#complete = depth <= COMPLETE_LAYOUT_MAX_DEPTH ? new CompleteTrees(ensemble, depth) : undefined;
   }
 
   /** The log-odds of fraud for one row of features (in the model's feature order), read from `x[offset]` on. */
   margin(x: ArrayLike<number>, offset = 0): number {
+    return this.#complete ? this.#complete.margin(x, offset, this.baseScore) : this.packedMargin(x, offset);
+  }
+
+  /** The same sum, node by node through the packed layout (any depth). */
+  packedMargin(x: ArrayLike<number>, offset = 0): number {
     const values = this.#packedValue;
     const nodes = this.#packedNode;
     const roots = this.#packedRoots;
