@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadRulesetFile, DEFAULT_RULES_FILE } from '../../src/detector/rules/load.ts';
-import { FeatureVectorizer, featureNames } from '../../src/model/flatten.ts';
+import type { Transaction } from '../../src/domain/transaction.ts';
+import { applyLabel } from '../../src/detector/features/labels.ts';
+import { declareArrayField, FeatureVectorizer, featureNames } from '../../src/model/flatten.ts';
 import { LabelBook } from '../../src/train/labels.ts';
 import { replayHistory, type RawRecord } from '../../src/train/replay.ts';
+import { newState, observeOne } from '../helpers/state.ts';
 import { aLabelledHistory, DAY_MS, START } from './history.ts';
 
 const ruleset = loadRulesetFile(DEFAULT_RULES_FILE);
@@ -88,4 +91,59 @@ test('a training target is the label known by the transaction time plus the dela
   assert.equal(book.fraudAsOf('b', 150), true);
   assert.equal(book.fraudAsOf('unlabelled', 1e15), false);
   assert.equal(book.fraudEver('a'), false);
+});
+
+test('the compiled fill copies declared window and label slots: the very numbers the getters give, payment after payment', () => {
+  const state = newState({ ruleset });
+  const history = aLabelledHistory(40, 7);
+  const labels = [...history.labels].sort((a, b) => Date.parse(a.knownAt) - Date.parse(b.knownAt));
+  let names: string[] | undefined;
+  let compiled: FeatureVectorizer | undefined;
+  let generic: FeatureVectorizer | undefined;
+  let next = 0;
+  let nonZeroLabelFields = 0;
+  for (const payment of history.transactions) {
+    const tx = payment as unknown as Transaction;
+    const at = Date.parse(payment.timestamp);
+    for (; next < labels.length && Date.parse(labels[next]!.knownAt) <= at; next++) {
+      const label = labels[next]!;
+      applyLabel({ ...label }, Date.parse(label.knownAt), { store: state.store, transactions: state.store.transactions, channels: ruleset.channels });
+    }
+    const features = observeOne(state, tx, at);
+    state.store.transactions.note(tx, payment.id, at, state.view.context.channel);
+    names ??= featureNames(features);
+    compiled ??= new FeatureVectorizer(names);
+    // A name that is no plain identifier sends the whole vectorizer down the generic walk: every getter, one by one.
+    generic ??= new FeatureVectorizer([...names, 'not-plain.x']);
+    const fast = new Float64Array(names.length);
+    const slow = new Float64Array(names.length + 1);
+    compiled.fill(features, fast);
+    generic.fill(features, slow);
+    assert.deepEqual([...fast], [...slow.subarray(0, names.length)], `payment ${payment.id}`);
+    nonZeroLabelFields += names.filter((name, i) => /\.(fraud_known_30d|matured_30d|frauds)$/.test(name) && fast[i] !== 0).length;
+  }
+  assert.ok(nonZeroLabelFields > 0, 'label-fed slots were exercised');
+  assert.ok(names!.includes('card.count_30d') && names!.includes('merchant.fraud_rate_7d'));
+});
+
+test('a declared slot belongs to its group object: a features object whose group was replaced is bound anew', () => {
+  const first = { amounts: [5, 6] };
+  const second = { amounts: [7, 8] };
+  const group = (source: { amounts: number[] }): object => {
+    const g = {};
+    Object.defineProperty(g, 'sum', { enumerable: true, get: () => source.amounts[1] });
+    declareArrayField(g, 'sum', () => source.amounts, 1);
+    return g;
+  };
+  const features: { card: object; plain: { n: number } } = { card: group(first), plain: { n: 3 } };
+  const vectorizer = new FeatureVectorizer(['card.sum', 'plain.n']);
+  const out = new Float64Array(2);
+  vectorizer.fill(features, out);
+  assert.deepEqual([...out], [6, 3]);
+  first.amounts[1] = 9;
+  vectorizer.fill(features, out);
+  assert.deepEqual([...out], [9, 3], 'the array is read at every fill');
+  features.card = group(second);
+  vectorizer.fill(features, out);
+  assert.deepEqual([...out], [8, 3], "the replaced group's own array");
 });

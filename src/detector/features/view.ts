@@ -1,4 +1,5 @@
 import type { Transaction } from '../../domain/transaction.ts';
+import { declareArrayField } from '../../model/flatten.ts';
 import type { CompiledLists } from '../rules/ruleset.ts';
 import type { EntityAccess } from '../state/access.ts';
 import { F_FLAGS, Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
@@ -151,25 +152,33 @@ export class FeatureContext {
   }
 }
 
-/** The label-fed getters of a group (LabelFeatures). */
+/** The label-fed fields of a group (LabelFeatures), by their slot of labelStatsInto's output. */
+const LABEL_FIELDS: Readonly<Record<string, number>> = {
+  fraud_known_1d: LS.KNOWN_1D,
+  fraud_known_7d: LS.KNOWN_7D,
+  fraud_known_30d: LS.KNOWN_30D,
+  fraud_7d: LS.FRAUD_7D,
+  fraud_30d: LS.FRAUD_30D,
+  fraud_rate_7d: LS.RATE_7D,
+  fraud_rate_30d: LS.RATE_30D,
+  frauds: LS.EVER,
+  since_fraud_s: LS.SINCE,
+  fraud_parties_7d: LS.PARTIES_7D,
+  fraud_parties_30d: LS.PARTIES_30D,
+  first_fraud_30d_s: LS.FIRST_30D,
+  fraud_rate_1d: LS.RATE_1D,
+  matured_7d: LS.MATURED_7D,
+  matured_30d: LS.MATURED_30D,
+};
+
+/** The label-fed getters of a group; `declareLabelFields` tells the model's vectorizer where they live. */
 function labelGetters(read: () => Float64Array): Record<string, () => unknown> {
-  return {
-    fraud_known_1d: () => read()[LS.KNOWN_1D],
-    fraud_known_7d: () => read()[LS.KNOWN_7D],
-    fraud_known_30d: () => read()[LS.KNOWN_30D],
-    fraud_7d: () => read()[LS.FRAUD_7D],
-    fraud_30d: () => read()[LS.FRAUD_30D],
-    fraud_rate_7d: () => read()[LS.RATE_7D],
-    fraud_rate_30d: () => read()[LS.RATE_30D],
-    frauds: () => read()[LS.EVER],
-    since_fraud_s: () => read()[LS.SINCE],
-    fraud_parties_7d: () => read()[LS.PARTIES_7D],
-    fraud_parties_30d: () => read()[LS.PARTIES_30D],
-    first_fraud_30d_s: () => read()[LS.FIRST_30D],
-    fraud_rate_1d: () => read()[LS.RATE_1D],
-    matured_7d: () => read()[LS.MATURED_7D],
-    matured_30d: () => read()[LS.MATURED_30D],
-  };
+  return Object.fromEntries(Object.entries(LABEL_FIELDS).map(([name, slot]) => [name, () => read()[slot]]));
+}
+
+function declareLabelFields<T extends object>(target: T, read: () => Float64Array): T {
+  for (const [name, slot] of Object.entries(LABEL_FIELDS)) declareArrayField(target, name, read, slot);
+  return target;
 }
 
 /** `<stat>_<suffix>` getters reading window `w` of a group's aggregate. */
@@ -177,6 +186,7 @@ function defineWindows(target: object, suffixes: readonly string[], read: () => 
   suffixes.forEach((suffix, window) => {
     WINDOW_STATS.forEach((stat, index) => {
       Object.defineProperty(target, `${stat}_${suffix}`, { enumerable: true, get: () => read()[window * STATS + index] });
+      declareArrayField(target, `${stat}_${suffix}`, read, window * STATS + index);
     });
   });
 }
@@ -239,6 +249,7 @@ export function createFeatures(c: FeatureContext): Features {
 function sourceFeatures(c: FeatureContext): object {
   const source = groupObject();
   defineWindows(source, SOURCE_WINDOWS, () => c.source());
+  declareLabelFields(source, () => c.labels('source'));
   return defineGetters(source, {
     history: () => c.history[H.COUNT],
     age_s: () => c.history[H.AGE_S],
@@ -275,6 +286,7 @@ function sourceFeatures(c: FeatureContext): object {
 function cardFeatures(c: FeatureContext): object {
   const card = groupObject();
   defineWindows(card, CARD_WINDOWS, () => c.cardWindows());
+  declareLabelFields(card, () => c.labels('card'));
   return defineGetters(card, {
     history: () => (c.card.entity ? c.card.before : 0),
     age_s: () => (c.card.entity ? Math.round((c.eventTime - c.card.firstSeen) / 1000) : 0),
@@ -288,6 +300,7 @@ function cardFeatures(c: FeatureContext): object {
 function sharedFeatures(c: FeatureContext, which: 'merchant' | 'payee' | 'device' | 'ip', more: Record<string, () => unknown> = {}): object {
   const target = groupObject();
   defineWindows(target, SHARED_WINDOWS, () => c.shared(which));
+  declareLabelFields(target, () => c.labels(which));
   return defineGetters(target, {
     history: () => (c[which].entity ? c[which].before : 0),
     age_s: () => (c[which].entity ? Math.round((c.eventTime - c[which].firstSeen) / 1000) : 0),
