@@ -190,6 +190,9 @@ test('hour of day, in the country of the payment', () => {
   const night = feed(newState(), [[-8 * HOUR, { source: 'T', country: 'FR' }]]);
   assert.equal(night.time.hour_local, 3);
   assert.equal(night.time.night, true);
+  // Before 1970 the event time is negative: the hour is still the clock's.
+  const old = observeOne(newState(), aTransaction({ source: 'T' }), Date.parse('1969-12-31T05:30:00Z'));
+  assert.equal(old.time.hour_utc, 5);
 });
 
 test('a transaction with only the seed fields gets every feature, zeros where unknown', () => {

@@ -5,7 +5,7 @@ import type { EntityAccess } from '../state/access.ts';
 import { F_FLAGS, Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '../state/entity.ts';
 import { Kind } from '../state/kinds.ts';
 import { LABEL_STATS, labelStatsInto, LS } from '../state/label-windows.ts';
-import { DAY_MS } from '../state/limits.ts';
+import { DAY_MS, HOUR_MS } from '../state/limits.ts';
 import { aggregateInto, countWhere, STAT, STATS, WINDOWS, type WindowName } from '../state/windows.ts';
 import { ChannelClass } from './channels.ts';
 import type { FeatureSettings } from './settings.ts';
@@ -235,7 +235,8 @@ export function createFeatures(c: FeatureContext): Features {
     }),
     lists: listGetters(c),
     time: defineGetters(groupObject(), {
-      hour_utc: () => new Date(c.eventTime).getUTCHours(),
+      // Arithmetic, not a Date per read (UTC has no offsets); the + 24 keeps times before 1970 right.
+      hour_utc: () => ((Math.floor(c.eventTime / HOUR_MS) % 24) + 24) % 24,
       hour_local: () => localHour(c.eventTime, c.tx.country),
       night: () => localHour(c.eventTime, c.tx.country) < 6,
       weekend: () => {

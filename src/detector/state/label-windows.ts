@@ -49,7 +49,8 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   out[LS.FIRST_30D] = -1;
   if (!entity) return out;
   // Transactions of [now - delay - w, now - delay]: the entity's count over delay + w less its count over delay.
-  aggregateInto(windows, entity, now, [delayMs, delayMs + DAY_MS, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS]);
+  // Counts alone: the distinct counterparties, most of an aggregate's cost, are not read here.
+  aggregateInto(windows, entity, now, [delayMs, delayMs + DAY_MS, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS], undefined, false);
   const before = windows[STAT.COUNT] as number;
   const in1 = (windows[STATS + STAT.COUNT] as number) - before;
   const in7 = (windows[2 * STATS + STAT.COUNT] as number) - before;

@@ -63,7 +63,8 @@ const selectedParties = new DistinctCounter();
  * walk serves all. A window longer than the ring reaches adds the buckets the ring's
  * older events were folded into (hourly up to a day, daily beyond: a bucket counts when
  * its middle falls in the window), and counts distinct counterparties from the entity's
- * set of them by last use (exact up to the set's capacity).
+ * set of them by last use (exact up to the set's capacity). `withDistinct` false skips
+ * those (DISTINCT then reads 0) for a caller that reads counts and sums alone.
  */
 export function aggregateInto(
   out: Float64Array,
@@ -71,6 +72,7 @@ export function aggregateInto(
   now: number,
   windowsMs: readonly number[],
   select?: EventPredicate,
+  withDistinct = true,
 ): Float64Array {
   let count = 0;
   let sum = 0;
@@ -83,7 +85,7 @@ export function aggregateInto(
   for (let i = 0; i < entity.size && w < windowsMs.length; i++) {
     const age = now - entity.event(i, F_TIME);
     while (w < windowsMs.length && age > (windowsMs[w] as number)) {
-      write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected);
+      write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected, withDistinct);
       w++;
     }
     if (w >= windowsMs.length) break;
@@ -93,13 +95,13 @@ export function aggregateInto(
     sum += amount;
     if (amount < min) min = amount;
     if (amount > max) max = amount;
-    parties.add(party);
+    if (withDistinct) parties.add(party);
     if (select?.(amount, entity.event(i, F_FLAGS))) {
       selected++;
       selectedParties.add(party);
     }
   }
-  for (; w < windowsMs.length; w++) write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected);
+  for (; w < windowsMs.length; w++) write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected, withDistinct);
   return out;
 }
 
@@ -114,6 +116,7 @@ function write(
   ringMin: number,
   ringMax: number,
   selected: number,
+  withDistinct: boolean,
 ): void {
   let count = ringCount;
   let sum = ringSum;
@@ -138,7 +141,7 @@ function write(
         if ((b[at + B_MAX] as number) > max) max = b[at + B_MAX] as number;
       }
     }
-    distinct = Math.max(distinct, countUsedSince(entity.s, SetTag.PARTY, now - windowMs));
+    if (withDistinct) distinct = Math.max(distinct, countUsedSince(entity.s, SetTag.PARTY, now - windowMs));
   }
   const at = window * STATS;
   out[at + STAT.COUNT] = count;
