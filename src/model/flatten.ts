@@ -61,8 +61,13 @@ export class FeatureVectorizer {
   readonly names: readonly string[];
   readonly #paths: string[][];
   readonly #compiled: CompiledFill | undefined;
-  /** The compiled fill bound to the features object it was last given (its groups' arrays). */
-  #bound: { features: object; fill: BoundFill } | undefined;
+  /**
+   * The compiled fill bound to each features object it was given (its groups' arrays):
+   * one per feature view, and a backtest's two sides may share one model.
+   */
+  readonly #bindings = new WeakMap<object, BoundFill>();
+  #lastFeatures: object | undefined;
+  #lastFill: BoundFill | undefined;
 
   constructor(names: readonly string[]) {
     this.names = names;
@@ -77,11 +82,15 @@ export class FeatureVectorizer {
   /** Writes the features into out[offset .. offset + width). */
   fill(features: object, out: Float64Array, offset = 0): void {
     if (this.#compiled) {
-      if (this.#bound?.features !== features || !this.#bound.fill(out, offset)) {
+      let bound = this.#lastFeatures === features ? this.#lastFill : this.#bindings.get(features);
+      if (!bound || !bound(out, offset)) {
         // A new features object, or one whose groups were replaced since: bind anew.
-        this.#bound = { features, fill: this.#compiled(features) };
-        this.#bound.fill(out, offset);
+        bound = this.#compiled(features);
+        this.#bindings.set(features, bound);
+        bound(out, offset);
       }
+      this.#lastFeatures = features;
+      this.#lastFill = bound;
       return;
     }
     const paths = this.#paths;

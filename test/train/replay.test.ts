@@ -146,4 +146,12 @@ test('a declared slot belongs to its group object: a features object whose group
   features.card = group(second);
   vectorizer.fill(features, out);
   assert.deepEqual([...out], [8, 3], "the replaced group's own array");
+  // Two features objects taking turns (a backtest's two sides sharing one model): each reads its own.
+  const other = { card: group({ amounts: [1, 2] }), plain: { n: 4 } };
+  for (let i = 0; i < 3; i++) {
+    vectorizer.fill(other, out);
+    assert.deepEqual([...out], [2, 4]);
+    vectorizer.fill(features, out);
+    assert.deepEqual([...out], [8, 3]);
+  }
 });
