@@ -5,7 +5,7 @@ import { DEFAULT_RULES_FILE, loadRulesetFile } from '../detector/rules/load.ts';
 import { FraudError } from '../errors.ts';
 import { openLog } from '../log/open.ts';
 import { createLogger } from '../observability/logger.ts';
-import { runTraining, type TrainReport } from '../train/run.ts';
+import { runTraining, TRAIN_DEFAULTS, type TrainReport } from '../train/run.ts';
 import { formatTrainReport } from '../train/format.ts';
 import { untilStopped } from './lifecycle.ts';
 import { addLogOptions, configAndOptions, wholeNumberFlag } from './options.ts';
@@ -131,6 +131,3 @@ export function trainCommand(output: { write(text: string): unknown } = process.
       }
     });
 }
-
-/** The command's defaults: chosen on the Handbook benchmark's validation weeks (see README, "Training a model"). */
-export const TRAIN_DEFAULTS = { trees: 300, maxDepth: 4, learningRate: 0.05 } as const;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DAY_MS } from '../generator/pace.ts';
 import type { Log } from '../log/types.ts';
 import type { Ruleset } from '../detector/rules/ruleset.ts';
-import { runTraining, type TrainReport } from '../train/run.ts';
+import { runTraining, TRAIN_DEFAULTS, type TrainReport } from '../train/run.ts';
 import { countRecords, recordsOf } from './collect.ts';
 import { feedStream } from './feed.ts';
 import type { EvalOptions } from './options.ts';
@@ -45,7 +45,7 @@ export async function trainForEval(log: Log, ruleset: Ruleset, options: EvalOpti
     ruleset,
     out: file,
     modelId: `eval-seed-${options.trainSeed}`,
-    hyperParameters: {},
+    hyperParameters: { ...TRAIN_DEFAULTS },
     maxRecordBytes: 65_536,
     onProgress: (_phase, done) => options.onProgress?.({ phase: 'train', done, total: options.transactions }),
     signal,

@@ -15,6 +15,12 @@ import { fileRecords, topicRecords } from './sources.ts';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The hyperparameters `fraud train` (and `fraud eval --train`) use unless told otherwise:
+ * chosen on the Handbook benchmark's validation weeks (README, "Training a model").
+ */
+export const TRAIN_DEFAULTS = { trees: 300, maxDepth: 4, learningRate: 0.05 } as const;
+
 export interface TrainRunOptions {
   source: { kind: 'file'; path: string } | { kind: 'topic'; topic: string; log: Log };
   labelsFile: string;
