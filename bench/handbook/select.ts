@@ -103,13 +103,13 @@ async function validationRows(): Promise<{ all: CollectedRows; frauds: Array<{ d
 /** The rows of the 7 days from `from`, as their own collection. */
 function week(from: string): CollectedRows {
   const to = addDays(from, 6);
-  const out = new CollectedRows(all!.width);
-  const { data } = all!.matrix();
-  for (let i = 0; i < all!.count; i++) {
-    const day = utcDay(all!.eventTimes[i] as number);
+  const out = new CollectedRows(all.width);
+  const { data } = all.matrix();
+  for (let i = 0; i < all.count; i++) {
+    const day = utcDay(all.eventTimes[i] as number);
     if (day < from || day > to) continue;
-    const slot = out.next(all!.ids[i] as string, all!.cards[i] as string, all!.eventTimes[i] as number);
-    slot.data.set(data.subarray(i * all!.width, (i + 1) * all!.width), slot.offset);
+    const slot = out.next(all.ids[i] as string, all.cards[i] as string, all.eventTimes[i] as number);
+    slot.data.set(data.subarray(i * all.width, (i + 1) * all.width), slot.offset);
   }
   return out;
 }
