@@ -213,6 +213,37 @@ describe('Kafka log specifics', { timeout: 120_000, ...kafkaTestOptions() }, () 
     await open.commit();
     assert.deepEqual(await consumer.committed([{ topic: input, partition: 0 }]), [{ topic: input, partition: 0, offset: 5 }], 'the offsets the transaction committed');
   });
+
+  // A producer killed between adding a partition to its transaction and writing to it leaves
+  // an abort marker with no aborted range in fetch answers; the client's own filter threw on
+  // it (found by the SIGKILL fault test).
+  test('an aborted transaction that wrote nothing to a partition does not stop reading it, in a group or outside', async (t) => {
+    const topic = await topicWith(1);
+    const writer = (name: string): Producer => new Producer({ ...clientOptions(testOptions(), name), idempotent: true, transactionalId: randomTopic(name) });
+    const [killed, other] = [writer('killed'), writer('other')];
+    t.after(async () => {
+      await closeClient(killed);
+      await closeClient(other);
+    });
+    const write = async (producer: Producer, value: string, end: 'commit' | 'abort'): Promise<void> => {
+      const transaction = await producer.beginTransaction();
+      await transaction.send({ messages: [{ topic, partition: 0, value: Buffer.from(value) }] });
+      await (end === 'commit' ? transaction.commit() : transaction.abort());
+    };
+    await write(other, 'before', 'commit');
+    // Another producer's aborted records, so that the answer lists an aborted range...
+    await write(other, 'aborted', 'abort');
+    // ...and a marker of a transaction with no records on the partition.
+    const empty = await killed.beginTransaction();
+    await empty.addPartitions(await killed.metadata({ topics: [topic] }), [{ topic, partition: 0, value: Buffer.alloc(0) }]);
+    await empty.abort();
+    await write(other, 'after', 'commit');
+
+    const visible = await readUntil(log, topic, 2);
+    assert.deepEqual(visible.map((record) => record.value?.toString()), ['before', 'after']);
+    const consumer = await consumerOf(topic, randomTopic('g'));
+    assert.deepEqual((await drain(consumer, 2)).map((record) => record.value?.toString()), ['before', 'after']);
+  });
 });
 
 describe('Kafka log pieces (no broker needed)', () => {

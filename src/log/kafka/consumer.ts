@@ -14,6 +14,7 @@ import type {
 } from '../types.ts';
 import { closedError, fenced, hasBrokerError, kafkaCall, toFraudError } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
+import { holdAbortedTransactions } from './aborted-transactions.ts';
 import { followGroupCoordinator, guardBrokerLookups } from './group-coordinator.ts';
 import { GroupMembership } from './group.ts';
 import { commitOffsets, fetchCommitted, slotOf, type GroupGeneration } from './offsets.ts';
@@ -81,7 +82,9 @@ class KafkaConsumer implements LogConsumer {
       maxWaitTime: KAFKA_TIMINGS.fetchMaxWaitMs,
       maxBytes: FETCH_LIMITS.maxBytes,
     });
-    // Works around the client's stale group coordinator and missing-broker crash (group-coordinator.ts).
+    // Works around the client's stale group coordinator and missing-broker crash (group-coordinator.ts),
+    // and its aborted-transaction filter (aborted-transactions.ts).
+    holdAbortedTransactions(this.#client);
     if (options.groupId !== undefined) followGroupCoordinator(this.#client, options.groupId);
     else guardBrokerLookups(this.#client);
     this.#pool = new ConnectionPool(base.clientId, base);

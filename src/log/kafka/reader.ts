@@ -7,6 +7,7 @@ import { hasBrokerError, kafkaCall } from './errors.ts';
 import { listOffsets } from './offsets.ts';
 import { clientOptions, FETCH_LIMITS, KAFKA_TIMINGS, type KafkaLogOptions } from './options.ts';
 import { closeClient } from './producer.ts';
+import { holdAbortedTransactions } from './aborted-transactions.ts';
 import { decodePartition } from './records.ts';
 
 /** Longest extra wait of read() for a transaction that is being committed (see pendingTransaction). */
@@ -27,6 +28,7 @@ export class PartitionReader {
   constructor(options: KafkaLogOptions) {
     // The client needs a group id; this one never joins a group.
     this.#client = new Consumer({ ...clientOptions(options, 'reader'), groupId: `${options.clientId}-reader-${randomUUID()}`, autocommit: false });
+    holdAbortedTransactions(this.#client);
   }
 
   async bounds(topic: string): Promise<PartitionBounds[]> {

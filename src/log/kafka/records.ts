@@ -7,6 +7,7 @@ import {
   type Partitioner,
   type RecordsBatch,
 } from '@platformatic/kafka';
+import { abortedTransactionsOf } from './aborted-transactions.ts';
 import { keyToBuffer } from '../partitioner.ts';
 import type { LogRecord, OutgoingRecord } from '../types.ts';
 
@@ -104,14 +105,15 @@ export interface DecodedPartition {
 /**
  * Decodes one partition of a read_committed fetch. Aborted transactions are dropped here,
  * as the Java consumer does: the client's own filter keeps only the last aborted
- * transaction per producer and keeps aborted records whose marker is not in the same
- * response, so it is not enough on its own. Records before `from` (a batch starts
+ * transaction per producer, keeps aborted records whose marker is not in the same
+ * response and throws on some markers, so our clients hold the ranges back from it
+ * (aborted-transactions.ts). Records before `from` (a batch starts
  * earlier than the offset asked for) are skipped.
  */
 export function decodePartition(topic: string, partition: fetchV17.FetchResponsePartition, from: number): DecodedPartition {
   const result: DecodedPartition = { records: [], nextOffset: undefined, bytes: 0 };
   const batches = partition.records ?? [];
-  const aborted = [...partition.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
+  const aborted = [...abortedTransactionsOf(partition)].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
   let nextAborted = 0;
   // Producers whose current transaction, started at or before this batch, ends in an abort.
   const abortedProducers = new Set<bigint>();
