@@ -23,11 +23,11 @@ export class CompiledEnsemble {
    * by side: per node its threshold (or leaf value) and two integers, its feature (-1
    * for a leaf) and its left child (the right one right after it). Two dense arrays
    * instead of six, no right-child lookup: fewer cache lines per node, in the stream
-   * where the detector's state keeps evicting the model from the caches.
+   * where the detector's state keeps evicting the model from the caches. Built on first
+   * use: the complete layout scores all but very deep trees, so most models never need it.
    */
-  readonly #packedValue: Float64Array;
-  readonly #packedNode: Int32Array;
-  readonly #packedRoots: Int32Array;
+  #packed: Packed | undefined;
+  readonly #ensemble: Ensemble;
   /** The faster layout, for all but very deep trees (see CompleteTrees). */
   readonly #complete: CompleteTrees | undefined;
 
@@ -60,7 +60,7 @@ export class CompiledEnsemble {
       offset += tree.feature.length;
     });
     this.width = width;
-    [this.#packedValue, this.#packedNode, this.#packedRoots] = pack(ensemble);
+    this.#ensemble = ensemble;
     const depth = ensembleDepth(ensemble);
     this.#complete = depth <= COMPLETE_LAYOUT_MAX_DEPTH ? new CompleteTrees(ensemble, depth) : undefined;
   }
@@ -72,9 +72,8 @@ export class CompiledEnsemble {
 
   /** The same sum, node by node through the packed layout (any depth). */
   packedMargin(x: ArrayLike<number>, offset = 0): number {
-    const values = this.#packedValue;
-    const nodes = this.#packedNode;
-    const roots = this.#packedRoots;
+    this.#packed ??= pack(this.#ensemble);
+    const { values, nodes, roots } = this.#packed;
     let sum = this.baseScore;
     for (let t = 0; t < roots.length; t++) {
       let node = roots[t] as number;
@@ -103,8 +102,14 @@ export class CompiledEnsemble {
   }
 }
 
+interface Packed {
+  values: Float64Array;
+  nodes: Int32Array;
+  roots: Int32Array;
+}
+
 /** Every tree breadth first, siblings adjacent: see CompiledEnsemble's #packed. */
-function pack(ensemble: Ensemble): [Float64Array, Int32Array, Int32Array] {
+function pack(ensemble: Ensemble): Packed {
   const total = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
   const values = new Float64Array(total);
   const nodes = new Int32Array(total * 2);
@@ -129,5 +134,5 @@ function pack(ensemble: Ensemble): [Float64Array, Int32Array, Int32Array] {
       queue.push([tree.left[node] as number, leftPosition], [tree.right[node] as number, leftPosition + 1]);
     }
   });
-  return [values, nodes, roots];
+  return { values, nodes, roots };
 }

@@ -250,7 +250,8 @@ export function createFeatures(c: FeatureContext): Features {
 function sourceFeatures(c: FeatureContext): object {
   const source = groupObject();
   defineWindows(source, SOURCE_WINDOWS, () => c.source());
-  declareLabelFields(source, () => c.labels('source'));
+  const labels = (): Float64Array => c.labels('source');
+  declareLabelFields(source, labels);
   return defineGetters(source, {
     history: () => c.history[H.COUNT],
     age_s: () => c.history[H.AGE_S],
@@ -280,32 +281,34 @@ function sourceFeatures(c: FeatureContext): object {
     inbound_sum_24h: () => c.inbound()[STATS + STAT.SUM],
     inbound_count_7d: () => c.inbound()[2 * STATS + STAT.COUNT],
     inbound_distinct_24h: () => c.inbound()[STATS + STAT.DISTINCT],
-    ...labelGetters(() => c.labels('source')),
+    ...labelGetters(labels),
   });
 }
 
 function cardFeatures(c: FeatureContext): object {
   const card = groupObject();
   defineWindows(card, CARD_WINDOWS, () => c.cardWindows());
-  declareLabelFields(card, () => c.labels('card'));
+  const labels = (): Float64Array => c.labels('card');
+  declareLabelFields(card, labels);
   return defineGetters(card, {
     history: () => (c.card.entity ? c.card.before : 0),
     age_s: () => (c.card.entity ? Math.round((c.eventTime - c.card.firstSeen) / 1000) : 0),
     since_last_s: () => (c.card.entity && c.card.before > 0 ? Math.round((c.eventTime - c.card.lastSeen) / 1000) : -1),
     small_count_10m: () => c.cardWindows()[STAT.SELECTED],
     small_distinct_10m: () => c.cardWindows()[STAT.SELECTED_DISTINCT],
-    ...labelGetters(() => c.labels('card')),
+    ...labelGetters(labels),
   });
 }
 
 function sharedFeatures(c: FeatureContext, which: 'merchant' | 'payee' | 'device' | 'ip', more: Record<string, () => unknown> = {}): object {
   const target = groupObject();
   defineWindows(target, SHARED_WINDOWS, () => c.shared(which));
-  declareLabelFields(target, () => c.labels(which));
+  const labels = (): Float64Array => c.labels(which);
+  declareLabelFields(target, labels);
   return defineGetters(target, {
     history: () => (c[which].entity ? c[which].before : 0),
     age_s: () => (c[which].entity ? Math.round((c.eventTime - c[which].firstSeen) / 1000) : 0),
-    ...labelGetters(() => c.labels(which)),
+    ...labelGetters(labels),
     ...more,
   });
 }
