@@ -1,7 +1,7 @@
 /**
  * The Fraud Detection Handbook benchmark, end to end, with one command:
  *
- *   npm run bench:handbook -- [--data DIR] [--work DIR] [--model FILE] [--rate-sample N]
+ *   npm run bench:handbook -- [--data DIR] [--work DIR] [--model FILE] [--rate-sample N] [--rate-runs R]
  *
  * 1. the dataset: DIR's transactions.jsonl and labels.json, generated there with the
  *    reference simulator when absent (python3 ../shared/benchmarks/handbook/simulate.py);
@@ -14,8 +14,9 @@
  * 6. the test week's decisions (08-08..08-14) scored by the benchmark's score.py, printed
  *    beside the Handbook's published table.
  * With --rate-sample N (default 100000; 0 = off), the first N transactions are also
- * streamed through a fresh detector without and with the model: the scoring cost
- * (--rate-only: that alone). --score-only LOG_DIR scores the decisions a stream's
+ * streamed through a fresh detector without and with the model, R times each, taking
+ * turns (default 3): the scoring cost, as the median of the R ratios (--rate-only: that
+ * alone). --score-only LOG_DIR scores the decisions a stream's
  * embedded log already holds (a run stopped once past the test week).
  */
 import { spawn } from 'node:child_process';
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: join(ROOT, '.bench', 'handbook', 'run') },
     model: { type: 'string' },
     'rate-sample': { type: 'string', default: '100000' },
+    'rate-runs': { type: 'string', default: '3' },
     partitions: { type: 'string', default: '6' },
     'rate-only': { type: 'boolean', default: false },
     'score-only': { type: 'string' },
@@ -58,6 +60,7 @@ const { values } = parseArgs({
 const data = resolve(values.data);
 const work = resolve(values.work);
 const rateSample = Number(values['rate-sample']);
+const rateRuns = Math.max(1, Number(values['rate-runs']));
 
 function log(line: string): void {
   process.stderr.write(`bench:handbook: ${line}\n`);
@@ -109,6 +112,8 @@ interface StreamResult {
   rate: number;
 }
 
+const POLL_MS = 100;
+
 /** A fresh embedded log with the labels and `count` transactions (all if undefined), decided by `fraud detect`. */
 async function stream(name: string, labelsFile: string | undefined, modelFile: string | undefined, count?: number): Promise<StreamResult> {
   const dataDir = join(work, name);
@@ -138,7 +143,9 @@ async function stream(name: string, labelsFile: string | undefined, modelFile: s
   let dead = 0;
   let lastReport = performance.now();
   while (done + dead < expected) {
-    await new Promise((r) => setTimeout(r, 1000));
+    // Polled often: the rate samples last a few seconds, and a second's uncertainty at each
+    // end of one made the ratio of two of them swing between 63% and 82%.
+    await new Promise((r) => setTimeout(r, POLL_MS));
     let metrics: string;
     try {
       metrics = await (await fetch(`${url}/metrics`)).text();
@@ -160,6 +167,41 @@ async function stream(name: string, labelsFile: string | undefined, modelFile: s
   await exited;
   const rate = first && end > first.at ? ((done - first.done) * 1000) / (end - first.at) : Number.NaN;
   return { dataDir, decided: done, deadLetters: dead, seconds: seconds(started), rate: Math.round(rate) };
+}
+
+interface ModelCost {
+  without: StreamResult[];
+  with: StreamResult[];
+  /** Per pair of runs, the rate with the model over the rate without. */
+  ratios: number[];
+}
+
+/** The first `rateSample` transactions without and with the model, `rateRuns` times, taking turns (drifts of the machine hit both). */
+async function modelCost(labelsFile: string, modelFile: string): Promise<ModelCost> {
+  const cost: ModelCost = { without: [], with: [], ratios: [] };
+  for (let i = 0; i < rateRuns; i++) {
+    const without = await stream('rate-without', labelsFile, undefined, rateSample);
+    const withModel = await stream('rate-with', labelsFile, modelFile, rateSample);
+    cost.without.push(without);
+    cost.with.push(withModel);
+    cost.ratios.push(withModel.rate / without.rate);
+    log(`rate run ${i + 1} of ${rateRuns}: ${without.rate}/s without the model, ${withModel.rate}/s with it (${percent(withModel.rate / without.rate)})`);
+  }
+  return cost;
+}
+
+function rateLine(cost: ModelCost): string {
+  const runs = cost.ratios.length;
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+  const range = runs > 1 ? `, range ${percent(Math.min(...cost.ratios))}-${percent(Math.max(...cost.ratios))}` : '';
+  return (
+    `rate on the first ${rateSample} tx (median of ${runs} run${runs > 1 ? 's' : ''} each): ${Math.round(median(cost.without.map((r) => r.rate)))}/s without the model, ` +
+    `${Math.round(median(cost.with.map((r) => r.rate)))}/s with it (${percent(median(cost.ratios))} of the rate without${range})`
+  );
+}
+
+function percent(ratio: number): string {
+  return `${Math.round(100 * ratio)}%`;
 }
 
 function sumOf(metrics: string, name: string): number {
@@ -244,20 +286,13 @@ const labelsFile = await labels();
 log(`${await lineCount(labelsFile)} labels in ${labelsFile}`);
 const model = await trained(labelsFile);
 if (values['rate-only']) {
-  const without = await stream('rate-without', labelsFile, undefined, rateSample);
-  const withModel = await stream('rate-with', labelsFile, model.file, rateSample);
-  process.stdout.write(`rate on the first ${rateSample} tx: ${without.rate}/s without the model, ${withModel.rate}/s with it (${Math.round((100 * withModel.rate) / without.rate)}%)\n`);
+  process.stdout.write(`${rateLine(await modelCost(labelsFile, model.file))}\n`);
   process.exit(0);
 }
 const full = await stream('stream', labelsFile, model.file);
 log(`stream: ${full.decided} decided, ${full.deadLetters} dead letters in ${full.seconds} s (${full.rate}/s while deciding)`);
 const scores = await scored(await testDecisions(full.dataDir));
-let rates: { without: StreamResult; with: StreamResult } | undefined;
-if (rateSample > 0) {
-  const without = await stream('rate-without', labelsFile, undefined, rateSample);
-  const withModel = await stream('rate-with', labelsFile, model.file, rateSample);
-  rates = { without, with: withModel };
-}
+const rates = rateSample > 0 ? await modelCost(labelsFile, model.file) : undefined;
 const trainedModel = JSON.parse(readFileSync(model.file, 'utf8')) as { id: string; version: string; training: { seconds: number }; metrics: { heldOut?: { averagePrecision: number | null; cardPrecisionAt100: number | null } } };
 function table(result: Scores, notes: string[]): string {
   return [
@@ -276,9 +311,7 @@ function table(result: Scores, notes: string[]): string {
 const lines = [
   `  model ${trainedModel.id}@${trainedModel.version}: trained in ${trainedModel.training.seconds} s${model.seconds === null ? ' (given, not trained by this run)' : ` (fraud train took ${model.seconds} s with its replay)`}`,
   `  stream: ${full.decided} decisions, ${full.deadLetters} dead letters, ${full.seconds} s, ${full.rate} decisions/s while deciding (${values.partitions} partitions, embedded log)`,
-  ...(rates
-    ? [`  rate on the first ${rateSample} tx: ${rates.without.rate}/s without the model, ${rates.with.rate}/s with it (${Math.round((100 * rates.with.rate) / rates.without.rate)}%)`]
-    : []),
+  ...(rates ? [`  ${rateLine(rates)}`] : []),
 ];
 process.stdout.write(table(scores, lines));
 process.stdout.write(`${JSON.stringify({ scores, stream: full, rates, model: { file: model.file, trainSeconds: model.seconds } })}\n`);
