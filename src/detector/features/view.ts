@@ -6,7 +6,7 @@ import { F_FLAGS, Flag, H_NEW_COUNTRY_AT, H_NEW_DEVICE_AT, type Entity } from '.
 import { Kind } from '../state/kinds.ts';
 import { LABEL_STATS, labelStatsInto, LS } from '../state/label-windows.ts';
 import { DAY_MS, HOUR_MS } from '../state/limits.ts';
-import { aggregateInto, countWhere, STAT, STATS, WINDOWS, type WindowName } from '../state/windows.ts';
+import { aggregateInto, countAmountsIn, countFlagged, STAT, STATS, WINDOWS, type WindowName } from '../state/windows.ts';
 import { ChannelClass } from './channels.ts';
 import type { FeatureSettings } from './settings.ts';
 import { localHour, localWeekday } from './timezones.ts';
@@ -111,19 +111,18 @@ export class FeatureContext {
   }
 
   newPayeeTransfers(): number {
-    const both = Flag.TRANSFER | Flag.NEW_PARTY;
-    return countWhere(this.account, this.eventTime, WINDOWS['1h'], (_, flags) => (flags & both) === both);
+    return countFlagged(this.account, this.eventTime, WINDOWS['1h'], Flag.TRANSFER | Flag.NEW_PARTY);
   }
 
   nearThreshold(): number {
     const { reportingThreshold, nearThresholdShare } = this.settings;
     const floor = reportingThreshold * nearThresholdShare;
-    return countWhere(this.account, this.eventTime, WINDOWS['24h'], (amount) => amount >= floor && amount < reportingThreshold);
+    return countAmountsIn(this.account, this.eventTime, WINDOWS['24h'], floor, reportingThreshold);
   }
 
   /** Earlier payments of the account within `windowMs` flagged big when they happened. */
   bigPrior(windowMs: number): number {
-    const all = countWhere(this.account, this.eventTime, windowMs, (_, flags) => (flags & Flag.BIG) !== 0);
+    const all = countFlagged(this.account, this.eventTime, windowMs, Flag.BIG);
     return this.account.event(0, F_FLAGS) & Flag.BIG ? all - 1 : all;
   }
 
@@ -147,8 +146,7 @@ export class FeatureContext {
     if (this.#at[group] === this.stamp) return out;
     this.#at[group] = this.stamp;
     if (!entity) return out.fill(0);
-    const small = this.settings.smallAmount;
-    return aggregateInto(out, entity, this.eventTime, windowsMs, withSmall ? (amount) => amount <= small : undefined);
+    return aggregateInto(out, entity, this.eventTime, windowsMs, withSmall ? this.settings.smallAmount : Number.NaN);
   }
 }
 

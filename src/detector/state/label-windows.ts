@@ -42,6 +42,14 @@ function addDistinct(seen: Float64Array, count: number, value: number): number {
   return count + 1;
 }
 
+let matured: { delayMs: number; windows: number[] } | undefined;
+
+/** The windows ending one label delay ago and 1, 7, 30 days before that: one array per delay setting, not per call. */
+function maturedWindows(delayMs: number): number[] {
+  if (matured?.delayMs !== delayMs) matured = { delayMs, windows: [delayMs, delayMs + DAY_MS, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS] };
+  return matured.windows;
+}
+
 /** The label-fed figures of an entity at `now`, from the labels it holds and its own windows. */
 export function labelStatsInto(out: Float64Array, entity: Entity | undefined, now: number, delayMs: number): Float64Array {
   out.fill(0);
@@ -50,7 +58,7 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   if (!entity) return out;
   // Transactions of [now - delay - w, now - delay]: the entity's count over delay + w less its count over delay.
   // Counts alone: the distinct counterparties, most of an aggregate's cost, are not read here.
-  aggregateInto(windows, entity, now, [delayMs, delayMs + DAY_MS, delayMs + 7 * DAY_MS, delayMs + 30 * DAY_MS], undefined, false);
+  aggregateInto(windows, entity, now, maturedWindows(delayMs), Number.NaN, false);
   const before = windows[STAT.COUNT] as number;
   const in1 = (windows[STATS + STAT.COUNT] as number) - before;
   const in7 = (windows[2 * STATS + STAT.COUNT] as number) - before;
@@ -63,7 +71,16 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   const delayedFrom7 = now - delayMs - 7 * DAY_MS;
   const delayedFrom30 = now - delayMs - 30 * DAY_MS;
   const delayedTo = now - delayMs;
-  let [known1, known7, known30, fraud7, fraud30, delayed1, delayed7, delayed30, distinct7, distinct30] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let known1 = 0;
+  let known7 = 0;
+  let known30 = 0;
+  let fraud7 = 0;
+  let fraud30 = 0;
+  let delayed1 = 0;
+  let delayed7 = 0;
+  let delayed30 = 0;
+  let distinct7 = 0;
+  let distinct30 = 0;
   let oldest30 = Number.POSITIVE_INFINITY;
   for (let i = L_HEADER; i < l.length; i += L_STRIDE) {
     if (l[i + L_FRAUD] !== 1) continue;

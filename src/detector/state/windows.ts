@@ -33,8 +33,6 @@ export const STAT = {
 } as const;
 export const STATS = 8;
 
-/** Selects events for the `selected` counts, from their amount and flags. */
-export type EventPredicate = (amount: number, flags: number) => boolean;
 
 /**
  * Scratch space for distinct counts, reused by every call: a ring holds at most a few
@@ -58,20 +56,31 @@ const parties = new DistinctCounter();
 const selectedParties = new DistinctCounter();
 
 /**
+ * The running figures of aggregateInto's walk, handed to `write`: in a typed array, since
+ * doubles passed as arguments to a call V8 does not inline are boxed, one allocation each.
+ */
+const RUN = { COUNT: 0, SUM: 1, MIN: 2, MAX: 3, SELECTED: 4 } as const;
+const running = new Float64Array(5);
+
+/**
  * Aggregates an entity over nested windows (ascending lengths) in one pass over its ring,
  * newest event first, into `out`: each window is a prefix of the one after it, so one
  * walk serves all. A window longer than the ring reaches adds the buckets the ring's
  * older events were folded into (hourly up to a day, daily beyond: a bucket counts when
  * its middle falls in the window), and counts distinct counterparties from the entity's
- * set of them by last use (exact up to the set's capacity). `withDistinct` false skips
- * those (DISTINCT then reads 0) for a caller that reads counts and sums alone.
+ * set of them by last use (exact up to the set's capacity). Events of at most
+ * `selectAtMost` are counted as SELECTED (NaN: none). `withDistinct` false skips the
+ * distinct counts (DISTINCT then reads 0) for a caller that reads counts and sums alone.
+ *
+ * It allocates nothing: a threshold rather than a predicate (a closure per call, and its
+ * number arguments boxed at each event), the running figures in a typed array.
  */
 export function aggregateInto(
   out: Float64Array,
   entity: Entity,
   now: number,
   windowsMs: readonly number[],
-  select?: EventPredicate,
+  selectAtMost = Number.NaN,
   withDistinct = true,
 ): Float64Array {
   let count = 0;
@@ -82,13 +91,21 @@ export function aggregateInto(
   parties.reset();
   selectedParties.reset();
   let w = 0;
-  for (let i = 0; i < entity.size && w < windowsMs.length; i++) {
+  const windows = windowsMs.length;
+  for (let i = 0; i < entity.size && w < windows; i++) {
     const age = now - entity.event(i, F_TIME);
-    while (w < windowsMs.length && age > (windowsMs[w] as number)) {
-      write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected, withDistinct);
-      w++;
+    if (age > (windowsMs[w] as number)) {
+      running[RUN.COUNT] = count;
+      running[RUN.SUM] = sum;
+      running[RUN.MIN] = min;
+      running[RUN.MAX] = max;
+      running[RUN.SELECTED] = selected;
+      while (w < windows && age > (windowsMs[w] as number)) {
+        write(out, w, entity, now, windowsMs, withDistinct);
+        w++;
+      }
+      if (w >= windows) break;
     }
-    if (w >= windowsMs.length) break;
     const amount = entity.event(i, F_AMOUNT);
     const party = entity.event(i, F_PARTY);
     count++;
@@ -96,32 +113,27 @@ export function aggregateInto(
     if (amount < min) min = amount;
     if (amount > max) max = amount;
     if (withDistinct) parties.add(party);
-    if (select?.(amount, entity.event(i, F_FLAGS))) {
+    if (amount <= selectAtMost) {
       selected++;
       selectedParties.add(party);
     }
   }
-  for (; w < windowsMs.length; w++) write(out, w, entity, now, windowsMs[w] as number, count, sum, min, max, selected, withDistinct);
+  running[RUN.COUNT] = count;
+  running[RUN.SUM] = sum;
+  running[RUN.MIN] = min;
+  running[RUN.MAX] = max;
+  running[RUN.SELECTED] = selected;
+  for (; w < windows; w++) write(out, w, entity, now, windowsMs, withDistinct);
   return out;
 }
 
-function write(
-  out: Float64Array,
-  window: number,
-  entity: Entity,
-  now: number,
-  windowMs: number,
-  ringCount: number,
-  ringSum: number,
-  ringMin: number,
-  ringMax: number,
-  selected: number,
-  withDistinct: boolean,
-): void {
-  let count = ringCount;
-  let sum = ringSum;
-  let min = ringMin;
-  let max = ringMax;
+/** Window `window` of `out`: the ring's running figures, plus the buckets when the ring does not reach back that far. */
+function write(out: Float64Array, window: number, entity: Entity, now: number, windowsMs: readonly number[], withDistinct: boolean): void {
+  const windowMs = windowsMs[window] as number;
+  let count = running[RUN.COUNT] as number;
+  let sum = running[RUN.SUM] as number;
+  let min = running[RUN.MIN] as number;
+  let max = running[RUN.MAX] as number;
   let distinct = parties.count;
   if (!entity.ringCovers(now, windowMs)) {
     const b = entity.b;
@@ -150,16 +162,27 @@ function write(
   out[at + STAT.MAX] = max;
   out[at + STAT.AVG] = count === 0 ? 0 : round2(sum / count);
   out[at + STAT.DISTINCT] = distinct;
-  out[at + STAT.SELECTED] = selected;
+  out[at + STAT.SELECTED] = running[RUN.SELECTED] as number;
   out[at + STAT.SELECTED_DISTINCT] = selectedParties.count;
 }
 
-/** Counts the ring's events within the window that the predicate selects. */
-export function countWhere(entity: Entity, now: number, windowMs: number, select: EventPredicate): number {
+/** The ring's events within the window whose flags include every bit of `mask`. */
+export function countFlagged(entity: Entity, now: number, windowMs: number, mask: number): number {
   let count = 0;
   for (let i = 0; i < entity.size; i++) {
     if (now - entity.event(i, F_TIME) > windowMs) break;
-    if (select(entity.event(i, F_AMOUNT), entity.event(i, F_FLAGS))) count++;
+    if ((entity.event(i, F_FLAGS) & mask) === mask) count++;
+  }
+  return count;
+}
+
+/** The ring's events within the window of an amount in [from, to). */
+export function countAmountsIn(entity: Entity, now: number, windowMs: number, from: number, to: number): number {
+  let count = 0;
+  for (let i = 0; i < entity.size; i++) {
+    if (now - entity.event(i, F_TIME) > windowMs) break;
+    const amount = entity.event(i, F_AMOUNT);
+    if (amount >= from && amount < to) count++;
   }
   return count;
 }
