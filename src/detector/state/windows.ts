@@ -35,20 +35,46 @@ export const STATS = 8;
 
 
 /**
- * Scratch space for distinct counts, reused by every call: a ring holds at most a few
- * dozen events, and a linear scan of that many numbers beats a Set.
+ * Scratch space for distinct counts, reused by every call: an open-addressing hash set
+ * of counterparty hashes, emptied by bumping a generation rather than clearing it. A
+ * linear scan of the values seen so far made a distinct count quadratic in the ring's
+ * length: 1,100 comparisons for a ring of 48 events, most of an aggregate's time.
+ * At most MAX_DISTINCT values are counted (a ring holds no more events).
  */
+const MAX_DISTINCT = 1024;
+const SLOT_BITS = 11;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
 class DistinctCounter {
-  readonly #seen = new Float64Array(1024);
+  readonly #keys = new Float64Array(1 << SLOT_BITS);
+  /** The generation that wrote each slot: a slot of an older one is empty. */
+  readonly #written = new Int32Array(1 << SLOT_BITS);
+  #generation = 1;
   count = 0;
 
   reset(): void {
     this.count = 0;
+    this.#generation++;
+    if (this.#generation === 0x7fffffff) {
+      this.#written.fill(0);
+      this.#generation = 1;
+    }
   }
 
   add(value: number): void {
-    for (let i = 0; i < this.count; i++) if (this.#seen[i] === value) return;
-    if (this.count < this.#seen.length) this.#seen[this.count++] = value;
+    if (this.count >= MAX_DISTINCT) return;
+    const written = this.#written;
+    const keys = this.#keys;
+    const generation = this.#generation;
+    // Values are 32-bit hashes already; the multiply spreads their low bits over the slots.
+    let slot = Math.imul(value | 0, 0x9e3779b1) >>> (32 - SLOT_BITS);
+    while (written[slot] === generation) {
+      // NaN equals nothing, so each counts (as the scan it replaces counted it).
+      if (keys[slot] === value) return;
+      slot = (slot + 1) & SLOT_MASK;
+    }
+    written[slot] = generation;
+    keys[slot] = value;
+    this.count++;
   }
 }
 
