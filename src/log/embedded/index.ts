@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../util/sqlite.ts';
 import { FraudError } from '../../errors.ts';
 import type { ConsumerOptions, Log, LogConsumer, LogHealth, LogProducer, LogRecord, PartitionBounds, TopicPartition, TopicSpec } from '../types.ts';
@@ -63,6 +63,7 @@ class EmbeddedLog implements Log {
   readonly #timings: Timings;
   readonly #clients = new Set<{ close(): Promise<void> }>();
   #trimTimer: NodeJS.Timeout | undefined;
+  #walWatcher: FSWatcher | undefined;
   #closed = false;
 
   constructor(db: Database, file: string, timings: Timings) {
@@ -103,6 +104,7 @@ class EmbeddedLog implements Log {
 
   async createConsumer(options: ConsumerOptions): Promise<LogConsumer> {
     this.#assertOpen();
+    this.#watchOtherProcesses();
     return this.#track(new EmbeddedConsumer(this.#store, options, { appended: this.#appended, ...this.#timings }));
   }
 
@@ -131,9 +133,33 @@ class EmbeddedLog implements Log {
     this.#trimTimer = setInterval(trim, Math.max(1000, Math.min(60_000, retentionMs / 10))).unref();
   }
 
+  /**
+   * Wakes this process's consumers when another process appends: a write of any process
+   * goes to the log's WAL file, and the kernel tells of it at once (inotify on Linux).
+   * Without it a consumer learnt of another process's records by polling every
+   * `idleCheckMs` (5 ms), which an API in one process awaiting the detector's answer in
+   * another paid twice per request. The polling stays, for file systems that report
+   * nothing and for a watch that fails.
+   */
+  #watchOtherProcesses(): void {
+    if (this.#walWatcher) return;
+    const wal = `${basename(this.#file)}-wal`;
+    try {
+      this.#walWatcher = watch(dirname(this.#file), { persistent: false }, (_event, name) => {
+        if (name === wal) this.#appended.emit('append');
+      });
+      this.#walWatcher.on('error', () => {
+        this.#walWatcher?.close();
+      });
+    } catch {
+      // No watch here (too many watches, an unusual file system): consumers poll.
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#trimTimer);
+    this.#walWatcher?.close();
     for (const client of this.#clients) await client.close();
     this.#closed = true;
     this.#store.db.close();
