@@ -26,7 +26,7 @@ export const STAT = {
   AVG: 4,
   /** Distinct counterparties (payees of an account, accounts of a device, merchants of a card…). */
   DISTINCT: 5,
-  /** Events the caller's predicate selected (e.g. small amounts); counted in the recent ring. */
+  /** Events of at most aggregateInto's selection threshold (small amounts); counted in the recent ring. */
   SELECTED: 6,
   /** Distinct counterparties among the selected events. */
   SELECTED_DISTINCT: 7,
