@@ -1,6 +1,6 @@
 import { L_FRAUD, L_FRAUDS, L_HEADER, L_KNOWN_AT, L_LAST_FRAUD_AT, L_PARTY, L_STRIDE, L_TX_TIME, type Entity } from './entity.ts';
 import { DAY_MS } from './limits.ts';
-import { aggregateInto, STAT, STATS } from './windows.ts';
+import { aggregateInto, DistinctCounter, STAT, STATS } from './windows.ts';
 
 /** Slots of labelStatsInto's output. */
 export const LS = {
@@ -33,14 +33,8 @@ export const LS = {
 export const LABEL_STATS = 15;
 
 const windows = new Float64Array(4 * STATS);
-const parties7 = new Float64Array(64);
-const parties30 = new Float64Array(64);
-
-function addDistinct(seen: Float64Array, count: number, value: number): number {
-  for (let i = 0; i < count; i++) if (seen[i] === value) return count;
-  if (count < seen.length) seen[count] = value;
-  return count + 1;
-}
+const parties7 = new DistinctCounter();
+const parties30 = new DistinctCounter();
 
 let matured: { delayMs: number; windows: number[] } | undefined;
 
@@ -79,8 +73,8 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   let delayed1 = 0;
   let delayed7 = 0;
   let delayed30 = 0;
-  let distinct7 = 0;
-  let distinct30 = 0;
+  parties7.reset();
+  parties30.reset();
   let oldest30 = Number.POSITIVE_INFINITY;
   for (let i = L_HEADER; i < l.length; i += L_STRIDE) {
     if (l[i + L_FRAUD] !== 1) continue;
@@ -91,11 +85,11 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
     const party = l[i + L_PARTY] as number;
     if (known <= 7 * DAY_MS) {
       known7++;
-      distinct7 = addDistinct(parties7, distinct7, party);
+      parties7.add(party);
     }
     if (known <= 30 * DAY_MS) {
       known30++;
-      distinct30 = addDistinct(parties30, distinct30, party);
+      parties30.add(party);
       if ((l[i + L_KNOWN_AT] as number) < oldest30) oldest30 = l[i + L_KNOWN_AT] as number;
     }
     if (age <= 7 * DAY_MS) fraud7++;
@@ -109,8 +103,8 @@ export function labelStatsInto(out: Float64Array, entity: Entity | undefined, no
   out[LS.KNOWN_30D] = known30;
   out[LS.FRAUD_7D] = fraud7;
   out[LS.FRAUD_30D] = fraud30;
-  out[LS.PARTIES_7D] = distinct7;
-  out[LS.PARTIES_30D] = distinct30;
+  out[LS.PARTIES_7D] = parties7.count;
+  out[LS.PARTIES_30D] = parties30.count;
   out[LS.FIRST_30D] = Number.isFinite(oldest30) ? Math.round((now - oldest30) / 1000) : -1;
   out[LS.RATE_1D] = in1 > 0 ? Math.round((delayed1 / in1) * 10_000) / 10_000 : 0;
   out[LS.RATE_7D] = in7 > 0 ? Math.round((delayed7 / in7) * 10_000) / 10_000 : 0;

@@ -33,7 +33,6 @@ export const STAT = {
 } as const;
 export const STATS = 8;
 
-
 /**
  * Scratch space for distinct counts, reused by every call: an open-addressing hash set
  * of counterparty hashes, emptied by bumping a generation rather than clearing it. A
@@ -44,7 +43,7 @@ export const STATS = 8;
 const MAX_DISTINCT = 1024;
 const SLOT_BITS = 11;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
-class DistinctCounter {
+export class DistinctCounter {
   readonly #keys = new Float64Array(1 << SLOT_BITS);
   /** The generation that wrote each slot: a slot of an older one is empty. */
   readonly #written = new Int32Array(1 << SLOT_BITS);
